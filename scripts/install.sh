@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Install everything the project needs on a fresh Debian machine (run as root, or with sudo):
+# Debian's chromium (browser tests, static charts), CJK fonts (Chinese in PDFs and screenshots),
+# poppler (PDF pages to PNG in tests), then the pinned Python packages and the project itself.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+DEBS="chromium fonts-noto-cjk poppler-utils"
+missing=""
+for pkg in $DEBS; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing="$missing $pkg"
+done
+if [ -n "$missing" ]; then
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing
+fi
+
+python3.11 -m pip install -q --disable-pip-version-check -r requirements.txt
+python3.11 -m pip install -q --disable-pip-version-check --no-deps -e .
