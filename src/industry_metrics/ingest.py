@@ -144,39 +144,50 @@ def _load_file(con, path: Path, limits, workdir: Path, given: dict, present: dic
     if path.stat().st_size > limits.max_file_bytes:
         return [Finding("F07", file=path.name, detail=f"{path.name} is {path.stat().st_size:,} bytes; at most {limits.max_file_bytes:,}", count=1)]
     info["format"] = fmt
+    if fmt == "xlsx":
+        return _load_workbook(con, path, limits, given, present, info)
+    name = sources.table_for(path.stem)
+    if name is None:
+        return [Finding("F02", file=path.name, detail=f"{path.name}: name the file after its table (cases, payments, contacts, complaints, qa_reviews, incidents)", count=1)]
+    if name in given:
+        return [Finding("F06", name, file=path.name, detail=f"{given[name]} and {path.name}", count=1)]
     try:
-        if fmt == "xlsx":
-            found = []
-            sheets = sources.xlsx_sheets(path, limits)
-            info["tables"] = []
-            for sheet, rows in sheets.items():
-                name = sources.table_for(sheet)
-                if name is None:
-                    found.append(Finding("F02", file=path.name, detail=f"sheet {sheet!r} of {path.name}", count=1))
-                    continue
-                if name in given:
-                    found.append(Finding("F06", name, file=path.name, detail=f"{given[name]} and {path.name}", count=1))
-                    continue
-                present[name] = set(sources.load_sheet(con, rows, f"raw_{name}", limits))
-                given[name] = f"{path.name}[{sheet}]"
-                info["tables"].append(name)
-            return found
-        name = sources.table_for(path.stem)
-        if name is None:
-            return [Finding("F02", file=path.name, detail=f"{path.name}: name the file after its table (cases, payments, contacts, complaints, qa_reviews, incidents)", count=1)]
-        if name in given:
-            return [Finding("F06", name, file=path.name, detail=f"{given[name]} and {path.name}", count=1)]
         if fmt == "csv":
-            cols, encoding = sources.load_csv(con, path, f"raw_{name}", limits, workdir)
-            info["encoding"] = encoding
+            cols, info["encoding"] = sources.load_csv(con, path, f"raw_{name}", limits, workdir)
         else:
             cols = sources.load_parquet(con, path, f"raw_{name}", limits)
-        present[name] = set(cols)
-        given[name] = path.name
-        info["tables"] = [name]
-        return []
+    except sources.SourceError as exc:
+        return [Finding(exc.rule, name, file=path.name, detail=f"{path.name}: {exc.detail}", count=1)]
+    present[name] = set(cols)
+    given[name] = path.name
+    info["tables"] = [name]
+    return []
+
+
+def _load_workbook(con, path: Path, limits, given: dict, present: dict, info: dict) -> list[Finding]:
+    """One XLSX workbook, one sheet per table."""
+    found = []
+    info["tables"] = []
+    try:
+        sheets = sources.xlsx_sheets(path, limits)
     except sources.SourceError as exc:
         return [Finding(exc.rule, file=path.name, detail=f"{path.name}: {exc.detail}", count=1)]
+    for sheet, rows in sheets.items():
+        name = sources.table_for(sheet)
+        if name is None:
+            found.append(Finding("F02", file=path.name, detail=f"sheet {sheet!r} of {path.name}", count=1))
+            continue
+        if name in given:
+            found.append(Finding("F06", name, file=path.name, detail=f"{given[name]} and {path.name}[{sheet}]", count=1))
+            continue
+        try:
+            present[name] = set(sources.load_sheet(con, rows, f"raw_{name}", limits))
+        except sources.SourceError as exc:
+            found.append(Finding(exc.rule, name, file=path.name, detail=f"{path.name}[{sheet}]: {exc.detail}", count=1))
+            continue
+        given[name] = f"{path.name}[{sheet}]"
+        info["tables"].append(name)
+    return found
 
 
 def _structure(tbl: contract.Table, columns: set[str], file: str) -> list[Finding]:

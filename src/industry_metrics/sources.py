@@ -88,21 +88,33 @@ def detect_encoding(path: Path) -> str:
 
 
 def _check_line_length(path: Path, limits: Limits) -> None:
-    carried = 0
+    """Refuse a line longer than the limit before DuckDB buffers it (a 100 MB line is an attack)."""
+    current = 0
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 22), b""):
-            parts = block.split(b"\n")
-            if len(parts) == 1:
-                carried += len(block)
-            else:
-                carried = max(carried + len(parts[0]), max(len(p) for p in parts[1:-1]) if len(parts) > 2 else 0)
-                if carried > limits.max_line_bytes:
-                    break
-                carried = len(parts[-1])
-            if carried > limits.max_line_bytes:
-                break
-    if carried > limits.max_line_bytes:
+            lines = block.split(b"\n")
+            current += len(lines[0])
+            longest = max([current] + [len(x) for x in lines[1:-1]])
+            if longest > limits.max_line_bytes:
+                raise SourceError("F07", f"a line is longer than {limits.max_line_bytes:,} bytes")
+            if len(lines) > 1:
+                current = len(lines[-1])
+    if current > limits.max_line_bytes:
         raise SourceError("F07", f"a line is longer than {limits.max_line_bytes:,} bytes")
+
+
+def _check_is_text(path: Path) -> None:
+    """A .csv must be text: refuse an empty file, and Parquet, zip (XLSX) or other binary content."""
+    with open(path, "rb") as handle:
+        head = handle.read(1 << 16)
+    if not head.strip():
+        raise SourceError("F01", "the file is empty (no header row)")
+    if head.startswith(b"PAR1"):
+        raise SourceError("F01", "this is a Parquet file, not a CSV text file; name it .parquet")
+    if head.startswith(b"PK\x03\x04"):
+        raise SourceError("F01", "this is a zip archive (an XLSX workbook?), not a CSV text file")
+    if b"\x00" in head:
+        raise SourceError("F01", "this is a binary file, not a CSV text file")
 
 
 def _transcode_to_utf8(path: Path, encoding: str, workdir: Path) -> Path:
@@ -113,13 +125,17 @@ def _transcode_to_utf8(path: Path, encoding: str, workdir: Path) -> Path:
     return out
 
 
-def _register_text_table(con: duckdb.DuckDBPyConnection, raw_name: str, relation: duckdb.DuckDBPyRelation) -> list[str]:
-    columns = relation.columns
-    con.register("_incoming", relation)
-    selects = ", ".join(f'NULLIF(trim(CAST("{_q(c)}" AS VARCHAR)), \'\') AS "{_q(c)}"' for c in columns)
-    con.execute(f'CREATE OR REPLACE TEMP TABLE "{raw_name}" AS SELECT row_number() OVER () AS row_no, {selects} FROM _incoming')
-    con.unregister("_incoming")
-    return list(columns)
+def _register_text_table(con: duckdb.DuckDBPyConnection, raw_name: str, source: str, params: dict | None = None) -> list[str]:
+    """Create `raw_name` from a table-function call: row_no in file order, every value trimmed text or NULL.
+
+    row_number() over the scan follows the file order because DuckDB preserves insertion
+    order (tests/test_sources.py checks it on a 200k-row file read in parallel).
+    """
+    columns = con.sql(f"SELECT * FROM {source} LIMIT 0", params=params).columns
+    names = [c.strip() for c in columns]
+    selects = ", ".join(f'NULLIF(trim(CAST("{_q(c)}" AS VARCHAR)), \'\') AS "{_q(n)}"' for c, n in zip(columns, names))
+    con.execute(f'CREATE OR REPLACE TEMP TABLE "{raw_name}" AS SELECT row_number() OVER () AS row_no, {selects} FROM {source}', params)
+    return names
 
 
 def _q(identifier: str) -> str:
@@ -127,16 +143,21 @@ def _q(identifier: str) -> str:
     return identifier.replace('"', '""')
 
 
+# strict_mode through the Python read_csv() silently returned no rows for CRLF files
+# (DuckDB 2.0.1), so the CSV is read through SQL with the path bound as a parameter.
+CSV_SOURCE = (
+    "read_csv($path, header = true, all_varchar = true, delim = ',', quote = '\"', escape = '\"', "
+    "strict_mode = true, null_padding = false, max_line_size = $max_line)"
+)
+
+
 def load_csv(con: duckdb.DuckDBPyConnection, path: Path, raw_name: str, limits: Limits, workdir: Path) -> tuple[list[str], str]:
+    _check_is_text(path)
     encoding = detect_encoding(path)
     _check_line_length(path, limits)
     readable = path if encoding in ("utf-8", "utf-8-sig") else _transcode_to_utf8(path, encoding, workdir)
     try:
-        relation = con.read_csv(
-            str(readable), header=True, all_varchar=True, sep=",", quotechar='"', escapechar='"',
-            max_line_size=limits.max_line_bytes + 1, strict_mode=True, null_padding=False,
-        )
-        columns = _register_text_table(con, raw_name, relation)
+        columns = _register_text_table(con, raw_name, CSV_SOURCE, {"path": str(readable), "max_line": limits.max_line_bytes + 1})
     except duckdb.Error as exc:
         raise SourceError("F01", _first_line(exc)) from None
     return columns, encoding
@@ -150,10 +171,10 @@ def load_parquet(con: duckdb.DuckDBPyConnection, path: Path, raw_name: str, limi
     if len(schema) > limits.max_columns:
         raise SourceError("F07", f"{len(schema)} columns; at most {limits.max_columns}")
     for fld in schema:
-        if pa.types.is_nested(fld.type) or pa.types.is_binary(fld.type) or pa.types.is_large_binary(fld.type):
+        if pa.types.is_nested(fld.type) or pa.types.is_binary(fld.type) or pa.types.is_large_binary(fld.type) or pa.types.is_fixed_size_binary(fld.type):
             raise SourceError("F01", f"column {fld.name!r} has type {fld.type}; only flat text, number, date and boolean columns are accepted")
     try:
-        return _register_text_table(con, raw_name, con.read_parquet(str(path)))
+        return _register_text_table(con, raw_name, "read_parquet($path)", {"path": str(path)})
     except duckdb.Error as exc:
         raise SourceError("F01", _first_line(exc)) from None
 
@@ -215,8 +236,13 @@ def load_sheet(con: duckdb.DuckDBPyConnection, rows: list[list[object]], raw_nam
         raise SourceError("F07", f"{len(header)} columns; at most {limits.max_columns}")
     body = [r for r in rows[1:] if any(v is not None and str(v).strip() != "" for v in r)]
     arrays = [pa.array([cell_text(r[i]) if i < len(r) else None for r in body], type=pa.string()) for i in range(len(header))]
-    table = pa.Table.from_arrays(arrays, names=header) if header else pa.table({})
-    return _register_text_table(con, raw_name, con.from_arrow(table))
+    if not header:
+        raise SourceError("F01", "the sheet has no header row")
+    con.register("_sheet", pa.Table.from_arrays(arrays, names=header))
+    try:
+        return _register_text_table(con, raw_name, "_sheet")
+    finally:
+        con.unregister("_sheet")
 
 
 def _first_line(exc: BaseException) -> str:

@@ -99,16 +99,26 @@ def _column_conditions(col: Column, present: set[str]) -> list[tuple[str, str, s
     return out
 
 
+def _absent_column_conditions(col: Column, present: set[str]) -> list[tuple[str, str, str]]:
+    """A conditionally required column left out of the file is missing on every row that needs it."""
+    if col.name in present or not col.required_when or col.required_when[0] not in present:
+        return []
+    other, values = col.required_when
+    listed = ", ".join(f"'{x}'" for x in values)
+    return [("V09", f'"{other}" IN ({listed})', f"{other} is {' / '.join(values)}")]
+
+
 def column_findings(con: duckdb.DuckDBPyConnection, tbl: Table, raw: str, present: set[str]) -> list[Finding]:
     """All declared column rules of one table in one scan."""
     checks = [(col, *cond) for col in tbl.columns if col.name in present for cond in _column_conditions(col, present)]
+    checks += [(col, *cond) for col in tbl.columns for cond in _absent_column_conditions(col, present)]
     if not checks:
         return []
     parts = []
     for i, (col, _rule, cond, _detail) in enumerate(checks):
         parts.append(f"count(*) FILTER (WHERE {cond}) AS n{i}")
         parts.append(f"list_sort(list(row_no) FILTER (WHERE {cond}))[1:{EXAMPLE_ROWS}] AS r{i}")
-        if col.type in ECHO_TYPES:
+        if col.type in ECHO_TYPES and col.name in present:
             parts.append(f'list_distinct(list("{col.name}") FILTER (WHERE {cond}))[1:5] AS x{i}')
         else:
             parts.append(f"NULL AS x{i}")
@@ -117,24 +127,30 @@ def column_findings(con: duckdb.DuckDBPyConnection, tbl: Table, raw: str, presen
     for i, (col, rule, _cond, detail) in enumerate(checks):
         count, rows, values = row[3 * i], row[3 * i + 1], row[3 * i + 2]
         if count:
-            shown = [v for v in (values or []) if v is not None and not _looks_personal_value(v)]
-            out.append(Finding(rule, tbl.name, col.name, list(rows), count, detail, [str(v)[:40] for v in shown]))
+            shown = [v for v in (values or []) if echo_safe(v)]
+            out.append(Finding(rule, tbl.name, col.name, list(rows), count, detail, shown))
     if "timezone" in present:
         zones = {r[0] for r in con.execute(f'SELECT DISTINCT "timezone" FROM "{raw}" WHERE "timezone" IS NOT NULL').fetchall()}
         unknown = sorted(zones - available_timezones())
         if unknown:
             rows = con.execute(f'SELECT list_sort(list(row_no))[1:{EXAMPLE_ROWS}], count(*) FROM "{raw}" WHERE "timezone" IN (SELECT unnest($z))', {"z": unknown}).fetchall()[0]
-            out.append(Finding("V05", tbl.name, "timezone", list(rows[0]), rows[1], "an IANA time zone name such as Asia/Shanghai", [z[:40] for z in unknown[:5]]))
+            out.append(Finding("V05", tbl.name, "timezone", list(rows[0]), rows[1], "an IANA time zone name such as Asia/Shanghai"))
     return out
 
 
 # ---- personal data ---------------------------------------------------------------------------
-MOBILE = re.compile(r"(?<![0-9])(?:\+?86[- ]?)?1[3-9][0-9]{9}(?![0-9])")
+SEP = r"[- ]?"
+MOBILE = re.compile(rf"(?<![0-9])(?:\+?86{SEP})?1[3-9][0-9]{SEP}[0-9]{{4}}{SEP}[0-9]{{4}}(?![0-9])")
 RESIDENT_ID = re.compile(r"(?<![0-9])[1-8][0-9]{16}[0-9Xx](?![0-9])")
-CARD = re.compile(r"(?<![0-9])[0-9]{13,19}(?![0-9])")
+CARD = re.compile(r"(?<![0-9])[0-9](?:[- ]?[0-9]){12,18}(?![0-9])")
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+# SQL pre-filter: a value can break a P-rule only if it has 11 digits (maybe in groups) or an @.
+CANDIDATE_SQL = r"[0-9]{3}[- ]?[0-9]{4}[- ]?[0-9]{4}|@"
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK = "10X98765432"
+# Only short plain words, numbers and dates are echoed back in a report; anything else
+# (a name typed into an enum column, say) might be personal data.
+SAFE_ECHO = re.compile(r"^[A-Za-z0-9_.:+/ -]{1,40}$")
 
 
 def resident_id_valid(text: str) -> bool:
@@ -162,35 +178,40 @@ def personal_rules(value: str) -> list[str]:
         found.append("P01")
     if any(resident_id_valid(m.group(0)) for m in RESIDENT_ID.finditer(value)):
         found.append("P02")
-    if any(luhn_valid(m.group(0)) for m in CARD.finditer(value)):
+    if any(luhn_valid(re.sub(r"[- ]", "", m.group(0))) for m in CARD.finditer(value)):
         found.append("P03")
     if EMAIL.search(value):
         found.append("P04")
     return found
 
 
-def _looks_personal_value(value: object) -> bool:
-    return bool(personal_rules(str(value)))
+def echo_safe(value: object) -> bool:
+    """May this value appear in a report? Only plain short words/numbers that break no P-rule."""
+    text = "" if value is None else str(value)
+    return bool(SAFE_ECHO.match(text)) and not personal_rules(text)
 
 
 def personal_findings(con: duckdb.DuckDBPyConnection, tbl: Table, raw: str, present: set[str]) -> list[Finding]:
-    """Scan text and number columns: SQL picks candidates (11+ digits or an @), Python confirms."""
-    out = []
-    for col in tbl.columns:
-        if col.name not in present or col.type not in ("text", "int", "decimal"):
-            continue
+    """Scan every column in one pass: SQL picks candidate cells, Python confirms the P-rule."""
+    cols = [c for c in tbl.columns if c.name in present]
+    if not cols:
+        return []
+
+    def candidate(col: Column) -> str:
         v = f'"{col.name}"'
-        skip_tokens = f" AND NOT regexp_full_match({v}, '{contract.HEX64}')" if col.pattern == contract.HEX64 else ""
-        candidates = con.execute(
-            f"SELECT row_no, {v} FROM \"{raw}\" WHERE regexp_matches({v}, '[0-9]{{11}}|@'){skip_tokens} ORDER BY row_no"
-        ).fetchall()
-        by_rule: dict[str, list[int]] = {}
-        for row_no, value in candidates:
-            for rule in personal_rules(value):
-                by_rule.setdefault(rule, []).append(row_no)
-        for rule, rows in sorted(by_rule.items()):
-            out.append(Finding(rule, tbl.name, col.name, rows[:EXAMPLE_ROWS], len(rows)))
-    return out
+        token = f" AND NOT regexp_full_match({v}, '{contract.HEX64}')" if col.pattern == contract.HEX64 else ""
+        return f"(regexp_matches({v}, '{CANDIDATE_SQL}'){token})"
+
+    picks = ", ".join(f'CASE WHEN {candidate(c)} THEN "{c.name}" END' for c in cols)
+    where = " OR ".join(candidate(c) for c in cols)
+    rows = con.execute(f'SELECT row_no, {picks} FROM "{raw}" WHERE {where} ORDER BY row_no').fetchall()
+    by_rule: dict[tuple[str, str], list[int]] = {}
+    for row_no, *values in rows:
+        for col, value in zip(cols, values):
+            if value is not None:
+                for rule in personal_rules(value):
+                    by_rule.setdefault((col.name, rule), []).append(row_no)
+    return [Finding(rule, tbl.name, column, found[:EXAMPLE_ROWS], len(found)) for (column, rule), found in sorted(by_rule.items())]
 
 
 # ---- typing ---------------------------------------------------------------------------------
