@@ -41,6 +41,13 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
+def checkpoint(name: str) -> None:
+    """A named point of a write (after_staging_write, after_rename, before_catalog_write).
+
+    Does nothing; the crash tests replace it in a subprocess to kill the writer right there.
+    """
+
+
 def _fsync_dir(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
@@ -55,6 +62,7 @@ def _write_atomically(path: Path, text: str) -> None:
         handle.write(text)
         handle.flush()
         os.fsync(handle.fileno())
+    checkpoint("before_atomic_rename")
     os.replace(tmp, path)
     _fsync_dir(path.parent)
 
@@ -191,6 +199,7 @@ class Transaction:
         The earlier accepted submission for (firm, period) becomes superseded in the new
         snapshot and stays as it was in every earlier one.
         """
+        checkpoint("after_staging_write")
         root = self.store.root
         final = root / "submissions" / self.firm_id / self.period / self.submission_id
         final.parent.mkdir(parents=True, exist_ok=True)
@@ -200,6 +209,7 @@ class Transaction:
         _fsync_dir(self.dir)
         os.rename(self.dir, final)
         _fsync_dir(final.parent)
+        checkpoint("after_rename")
         tables = {
             name: {
                 "path": str((final / f"{name}.parquet").relative_to(root)),
@@ -234,5 +244,6 @@ class Transaction:
             "template_version": contract.TEMPLATE_VERSION,
             "submissions": subs,
         }
+        checkpoint("before_catalog_write")
         _write_atomically(self.store.catalog_dir / f"{snapshot_id:08d}.json", json.dumps(catalog, ensure_ascii=False, indent=1))
         return {**record, "snapshot": snapshot_id}
