@@ -206,3 +206,33 @@ def markdown_table() -> str:
             out.append(f"| {c.name} | {c.type} | {req} | {rule} |")
         out.append("")
     return "\n".join(out)
+
+
+def docs_page() -> str:
+    """docs/reporting-template.md: the template and every validation rule (a test keeps the file in step)."""
+    from . import rules  # the rules' messages live there; imported here to keep this module's top light
+
+    lines = [
+        f"# Reporting template {TEMPLATE_VERSION}",
+        "",
+        "Generated from `src/industry_metrics/contract.py` and `rules.py` by",
+        "`python -m industry_metrics.contract > docs/reporting-template.md`; do not edit by hand.",
+        "",
+        "One submission per firm and month (`YYYY-MM`): one CSV (UTF-8, UTF-8 with BOM or GBK) or",
+        "Parquet file per table, named after the table (`contacts.csv`, `FA_2026-10_contacts.csv`), or",
+        "one XLSX workbook with one sheet per table. Types: text, int, decimal (at most 2 places),",
+        "date (`YYYY-MM-DD`), timestamp (ISO 8601; without an offset it is the debtor's local time),",
+        "bool (`true/false`, `1/0`, `是/否`). Row numbers in a report count data rows: the first row",
+        "after the header is row 1.",
+        "",
+        markdown_table(),
+        "## Validation rules",
+        "| rule | severity | message |",
+        "| --- | --- | --- |",
+    ]
+    lines += [f"| {r.id} | {r.severity} | {r.en} / {r.zh} |" for r in rules.RULES.values()]
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    print(docs_page(), end="")
