@@ -109,26 +109,18 @@ def _absent_column_conditions(col: Column, present: set[str]) -> list[tuple[str,
 
 
 def column_findings(con: duckdb.DuckDBPyConnection, tbl: Table, raw: str, present: set[str]) -> list[Finding]:
-    """All declared column rules of one table in one scan."""
+    """All declared column rules of one table: one scan counts every rule's bad rows, and only a
+    rule that has some pays for a second query collecting its example rows and values."""
     checks = [(col, *cond) for col in tbl.columns if col.name in present for cond in _column_conditions(col, present)]
     checks += [(col, *cond) for col in tbl.columns for cond in _absent_column_conditions(col, present)]
-    if not checks:
-        return []
-    parts = []
-    for i, (col, _rule, cond, _detail) in enumerate(checks):
-        parts.append(f"count(*) FILTER (WHERE {cond}) AS n{i}")
-        parts.append(f"list_sort(list(row_no) FILTER (WHERE {cond}))[1:{EXAMPLE_ROWS}] AS r{i}")
-        if col.type in ECHO_TYPES and col.name in present:
-            parts.append(f'list_distinct(list("{col.name}") FILTER (WHERE {cond}))[1:5] AS x{i}')
-        else:
-            parts.append(f"NULL AS x{i}")
-    row = con.execute(f'SELECT {", ".join(parts)} FROM "{raw}"').fetchall()[0]
     out = []
-    for i, (col, rule, _cond, detail) in enumerate(checks):
-        count, rows, values = row[3 * i], row[3 * i + 1], row[3 * i + 2]
-        if count:
-            shown = [v for v in (values or []) if echo_safe(v)]
-            out.append(Finding(rule, tbl.name, col.name, list(rows), count, detail, shown))
+    if checks:
+        counts = con.execute(f'SELECT {", ".join(f"count(*) FILTER (WHERE {c[2]})" for c in checks)} FROM "{raw}"').fetchall()[0]
+        for (col, rule, cond, detail), count in zip(checks, counts):
+            if count:
+                echo = f'list_distinct(list("{col.name}"))[1:5]' if col.type in ECHO_TYPES and col.name in present else "NULL"
+                rows, values = con.execute(f'SELECT list_sort(list(row_no))[1:{EXAMPLE_ROWS}], {echo} FROM "{raw}" WHERE {cond}').fetchall()[0]
+                out.append(Finding(rule, tbl.name, col.name, list(rows), count, detail, [v for v in values or [] if echo_safe(v)]))
     if "timezone" in present:
         zones = {r[0] for r in con.execute(f'SELECT DISTINCT "timezone" FROM "{raw}" WHERE "timezone" IS NOT NULL').fetchall()}
         unknown = sorted(zones - available_timezones())
@@ -192,14 +184,19 @@ def echo_safe(value: object) -> bool:
 
 
 def personal_findings(con: duckdb.DuckDBPyConnection, tbl: Table, raw: str, present: set[str]) -> list[Finding]:
-    """Scan every column in one pass: SQL picks candidate cells, Python confirms the P-rule."""
-    cols = [c for c in tbl.columns if c.name in present]
+    """Scan the free-form columns in one pass: SQL picks candidate cells, Python confirms the P-rule.
+
+    Text, int and decimal columns only: personal data in an enum, date, timestamp or bool
+    column cannot pass its type rule, so it is rejected (V02/V03) without being echoed.
+    """
+    cols = [c for c in tbl.columns if c.name in present and c.type in ("text", "int", "decimal")]
     if not cols:
         return []
 
     def candidate(col: Column) -> str:
         v = f'"{col.name}"'
-        token = f" AND NOT regexp_full_match({v}, '{contract.HEX64}')" if col.pattern == contract.HEX64 else ""
+        # a well-formed token may contain 11 digits in a row; it is not personal data
+        token = f" AND (length({v}) <> 64 OR NOT regexp_full_match({v}, '{contract.HEX64}'))" if col.pattern == contract.HEX64 else ""
         return f"(regexp_matches({v}, '{CANDIDATE_SQL}'){token})"
 
     picks = ", ".join(f'CASE WHEN {candidate(c)} THEN "{c.name}" END' for c in cols)
@@ -256,7 +253,7 @@ def build_typed(con: duckdb.DuckDBPyConnection, tbl: Table, raw: str, present: s
             if col.type == "timestamp":
                 exprs.append(f'CAST(NULL AS TIMESTAMP) AS "{col.name}{contract.UTC_SUFFIX}"')
     con.execute(
-        f'CREATE OR REPLACE TEMP TABLE "{tbl.name}" AS SELECT r.row_no, {", ".join(exprs)} FROM "{raw}" AS r {join} ORDER BY r.row_no'
+        f'CREATE OR REPLACE TEMP TABLE "{tbl.name}" AS SELECT r.row_no, {", ".join(exprs)} FROM "{raw}" AS r {join}'
     )
 
 
