@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
-import polars as pl
 
 from .behaviour import Profile
 from .firms import REGION_RECOVERY, REGIONS
