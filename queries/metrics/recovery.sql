@@ -1,0 +1,155 @@
+-- purpose: recovery metrics R1 (vintage curve), R2, R3, R4 (Kaplan-Meier median days to first payment), R5, R6, R7 per firm and target period
+-- grain: one row per (firm_id, period, metric_id, dim); R4 also emits firm_id 'ALL' (a median cannot be summed)
+-- params: none. Portable: window functions, ln/exp, no list functions. Definitions: docs/metric-definitions.md
+with
+pays as (
+    select firm_id, period as month, case_ref, paid_on, cast(amount as double) as amount from payments
+),
+steps as (select * from (values (1), (2), (3), (4), (5), (6), (7), (8), (9), (10), (11), (12)) as s (m)),
+-- R1: the point (vintage v, m) lands in the month v + m
+r1_cases as (
+    select h.period, h.grain, h.firm_id, h.case_ref, h.vintage, s.m, h.amount_placed,
+           h.product, h.dpd_bucket, h.region_code, coalesce(sum(p.amount), 0) as paid
+    from stg_history_cases as h
+    join target_months as tm on tm.period = h.period
+    join steps as s on h.vintage_idx + s.m = tm.month_idx
+    left join pays as p
+        on p.firm_id = h.firm_id and p.case_ref = h.case_ref and p.paid_on < h.placed_on + s.m * interval '1 month'
+    group by h.period, h.grain, h.firm_id, h.case_ref, h.vintage, s.m, h.amount_placed, h.product, h.dpd_bucket, h.region_code
+),
+r1 as (
+    select firm_id, period, grain, 'R1' as metric_id, 'vintage=' || vintage || ';m=' || cast(m as varchar) as dim,
+           sum(paid) as numerator, sum(amount_placed) as denominator
+    from r1_cases group by firm_id, period, grain, vintage, m
+    union all
+    select firm_id, period, grain, 'R1', '', sum(paid), sum(amount_placed)
+    from r1_cases where m = 6 group by firm_id, period, grain
+    union all
+    select firm_id, period, grain, 'R1', 'product=' || product, sum(paid), sum(amount_placed)
+    from r1_cases where m = 6 group by firm_id, period, grain, product
+    union all
+    select firm_id, period, grain, 'R1', 'dpd=' || dpd_bucket, sum(paid), sum(amount_placed)
+    from r1_cases where m = 6 group by firm_id, period, grain, dpd_bucket
+    union all
+    select firm_id, period, grain, 'R1', 'region=' || region_code, sum(paid), sum(amount_placed)
+    from r1_cases where m = 6 group by firm_id, period, grain, region_code
+),
+-- R2: the cohort active at the period's start, its opening balance and what it paid in the period
+r2_cases as (
+    select h.period, h.grain, h.firm_id, h.case_ref, h.product, h.dpd_bucket, h.region_code,
+           greatest(h.amount_placed - coalesce(sum(p.amount) filter (where p.paid_on < h.first_day), 0), 0) as outstanding,
+           coalesce(sum(p.amount) filter (where p.paid_on >= h.first_day and p.paid_on <= h.last_day), 0) as paid_in
+    from stg_history_cases as h
+    left join pays as p on p.firm_id = h.firm_id and p.case_ref = h.case_ref and p.paid_on <= h.last_day
+    where h.placed_on < h.first_day and (h.closed_on is null or h.closed_on >= h.first_day)
+    group by h.period, h.grain, h.firm_id, h.case_ref, h.product, h.dpd_bucket, h.region_code, h.amount_placed, h.first_day
+),
+r2 as (
+    select firm_id, period, grain, 'R2' as metric_id, '' as dim, sum(paid_in) as numerator, sum(outstanding) as denominator
+    from r2_cases group by firm_id, period, grain
+    union all
+    select firm_id, period, grain, 'R2', 'product=' || product, sum(paid_in), sum(outstanding)
+    from r2_cases group by firm_id, period, grain, product
+    union all
+    select firm_id, period, grain, 'R2', 'dpd=' || dpd_bucket, sum(paid_in), sum(outstanding)
+    from r2_cases group by firm_id, period, grain, dpd_bucket
+    union all
+    select firm_id, period, grain, 'R2', 'region=' || region_code, sum(paid_in), sum(outstanding)
+    from r2_cases group by firm_id, period, grain, region_code
+),
+paying as (
+    select distinct tm.period, p.firm_id, p.case_ref
+    from pays as p join target_months as tm on tm.month = p.month
+),
+r3 as (
+    select c.firm_id, c.period, c.grain, 'R3' as metric_id, '' as dim,
+           cast(count(y.case_ref) as double) as numerator, cast(count(*) as double) as denominator
+    from stg_period_cases as c
+    left join paying as y on y.period = c.period and y.firm_id = c.firm_id and y.case_ref = c.case_ref
+    where c.active
+    group by c.firm_id, c.period, c.grain
+),
+-- R4: time to first payment, censored at closure or at the period's last day
+r4_cases as (
+    select h.period, h.grain, h.firm_id, h.vintage, h.product, h.dpd_bucket, h.region_code,
+           min(p.paid_on) is not null as event,
+           case when min(p.paid_on) is not null then datediff('day', h.placed_on, min(p.paid_on))
+                else greatest(datediff('day', h.placed_on,
+                     case when h.closed_on is not null and h.closed_on <= h.last_day then h.closed_on else h.last_day end), 0)
+           end as t
+    from stg_history_cases as h
+    left join pays as p on p.firm_id = h.firm_id and p.case_ref = h.case_ref and p.paid_on <= h.last_day
+    where h.vintage_idx between h.last_month_idx - 11 and h.last_month_idx
+    group by h.period, h.grain, h.firm_id, h.case_ref, h.vintage, h.product, h.dpd_bucket, h.region_code,
+             h.placed_on, h.closed_on, h.last_day
+),
+r4_firms as (
+    select period, grain, firm_id, vintage, product, dpd_bucket, region_code, event, t from r4_cases
+    union all
+    select period, grain, 'ALL', vintage, product, dpd_bucket, region_code, event, t from r4_cases
+),
+r4_groups as (
+    select period, grain, firm_id, 'vintage=' || vintage as dim, event, t from r4_firms
+    union all select period, grain, firm_id, '', event, t from r4_firms
+    union all select period, grain, firm_id, 'product=' || product, event, t from r4_firms
+    union all select period, grain, firm_id, 'dpd=' || dpd_bucket, event, t from r4_firms
+    union all select period, grain, firm_id, 'region=' || region_code, event, t from r4_firms
+),
+r4_times as (
+    select period, grain, firm_id, dim, t,
+           sum(case when event then 1 else 0 end) as d, count(*) as c
+    from r4_groups group by period, grain, firm_id, dim, t
+),
+r4_risk as (
+    select *,
+           sum(c) over (partition by period, grain, firm_id, dim order by t desc rows between unbounded preceding and current row) as n
+    from r4_times
+),
+r4_survival as (
+    select *,
+           sum(case when d > 0 and d = n then 1 else 0 end)
+               over (partition by period, grain, firm_id, dim order by t rows between unbounded preceding and current row) as zeros,
+           sum(case when d > 0 and d < n then ln(1.0 - cast(d as double) / n) else 0 end)
+               over (partition by period, grain, firm_id, dim order by t rows between unbounded preceding and current row) as log_s
+    from r4_risk
+),
+r4 as (
+    select firm_id, period, grain, 'R4' as metric_id, dim,
+           cast(min(case when d > 0 and (zeros > 0 or exp(log_s) <= 0.5 + 1e-9) then t end) as double) as numerator,
+           cast(sum(c) as double) as denominator
+    from r4_survival group by firm_id, period, grain, dim
+),
+r5 as (
+    select firm_id, period, grain, 'R5' as metric_id, 'status=' || status as dim,
+           cast(count(*) as double) as numerator,
+           cast(sum(count(*)) over (partition by firm_id, period) as double) as denominator
+    from stg_period_cases
+    where closed_on between first_day and last_day
+    group by firm_id, period, grain, status
+),
+r6 as (
+    select c.firm_id, c.period, c.grain, 'R6' as metric_id, '' as dim,
+           cast(count(*) filter (where c.status = 'legal_action' and (b.status is null or b.status <> 'legal_action')) as double) as numerator,
+           cast(count(*) filter (where c.active) as double) as denominator
+    from stg_period_cases as c
+    join target_periods as tp on tp.period = c.period
+    left join stg_cases as b on b.firm_id = c.firm_id and b.case_ref = c.case_ref and b.month = tp.prev_month
+    group by c.firm_id, c.period, c.grain
+),
+r7 as (
+    select k.firm_id, tm.period, tp.grain, 'R7' as metric_id, '' as dim,
+           cast(count(*) filter (where k.connected and k.party = 'debtor') as double) as numerator,
+           cast(count(*) as double) as denominator
+    from stg_contacts as k
+    join target_months as tm on tm.month = k.month
+    join target_periods as tp on tp.period = tm.period
+    where k.outbound_call
+    group by k.firm_id, tm.period, tp.grain
+)
+select * from r1
+union all select * from r2
+union all select * from r3
+union all select * from r4
+union all select * from r5
+union all select * from r6
+union all select * from r7

@@ -1,0 +1,11 @@
+-- purpose: for history-dependent recovery metrics, each (firm, case) as last reported up to a target period's last month
+-- grain: one row per (period, firm_id, case_ref)
+-- params: none (reads stg_cases, target_periods)
+with up_to as (
+    select
+        tp.period, tp.grain, tp.first_day, tp.last_day, tp.last_month_idx, c.*,
+        row_number() over (partition by tp.period, c.firm_id, c.case_ref order by c.month desc) as latest
+    from target_periods as tp
+    join stg_cases as c on c.month <= tp.last_month
+)
+select * from up_to where latest = 1

@@ -1,0 +1,178 @@
+"""Run the metric queries over one store snapshot and return the long metric table.
+
+Definitions: docs/metric-definitions.md. SQL: queries/staging (typed views) and
+queries/metrics (one family per file). This module only prepares the period tables, binds
+the pack's parameters, and does the arithmetic that is the same for every metric: industry
+(ALL) sums, ratio-of-rates headlines (C6, V8) and value = numerator / denominator x scale.
+"""
+
+from __future__ import annotations
+
+import copy
+from datetime import date
+
+import duckdb
+import polars as pl
+
+from . import periods as periods_mod
+from . import queries, reader
+from .store import Snapshot
+
+DEFAULT_PARAMS: dict[str, dict] = {
+    "V1": {"quiet_start": "22:00", "quiet_end": "08:00", "weekend_quiet_start": None, "weekend_quiet_end": None,
+           "holidays": [], "channels": ["call", "sms", "app_message", "ivr", "visit"]},
+    "V2": {"cap": 3},
+    "V3": {"cap": 6},
+    "V7": {"min_collectors": 2},
+    "C3": {"days": 15},
+    "V10": {"report_hours": 4},
+    "U1": {"max_calls": 7, "window_days": 7},
+    "U2": {"days": 7},
+    "A1": {"max_week": 3, "max_month": 10},
+}
+
+SCALE = {**{m: 1.0 for m in ("R1", "R2", "R3", "R5", "R6", "R7", "C2", "C3", "C4", "C5", "V6", "V7")},
+         **{m: 1000.0 for m in ("C1", "V9")},
+         **{m: 10000.0 for m in ("V1", "V2", "V3", "V4", "V5", "V10", "U1", "U2", "A1")}}
+# dims whose scale differs from their metric's headline
+DIM_SCALE = {("C6", "group=vulnerable"): 1000.0, ("C6", "group=other"): 1000.0, ("C6", ""): 1.0,
+             ("V8", "group=vulnerable"): 1.0, ("V8", "group=other"): 1.0, ("V8", ""): 1.0,
+             ("V10", "measure=reported_in_time"): 1.0, ("V10", "measure=records_affected"): 1.0, ("V5", "measure=count"): 1.0}
+# plain counts carried with denominator 1 (their industry row keeps denominator 1)
+COUNT_DIMS = {("V5", "measure=count"), ("V10", "measure=records_affected")}
+# every firm with a submission in the period gets these headline rows (0 / 0 when nothing happened)
+HEADLINES = ("R1", "R2", "R3", "R4", "R6", "R7", "C1", "C2", "C3", "C4", "V1", "V2", "V3", "V4", "V5", "V6", "V7",
+             "V9", "V10", "U1", "U2", "A1")
+RATIO_OF_RATES = ("C6", "V8")
+STAGING = ("cases", "period_cases", "history_cases", "contacts")
+FAMILIES = ("recovery", "complaints", "conduct", "us_regf", "au_accc")
+COLUMNS = ["pack", "firm_id", "period", "grain", "metric_id", "dim", "numerator", "denominator", "value"]
+SCHEMA = {"pack": pl.String, "firm_id": pl.String, "period": pl.String, "grain": pl.String, "metric_id": pl.String,
+          "dim": pl.String, "numerator": pl.Float64, "denominator": pl.Float64, "value": pl.Float64}
+
+
+def resolve_params(params: dict | None) -> dict[str, dict]:
+    """The defaults overlaid with the given per-metric dicts; an unknown metric or key is an error."""
+    out = copy.deepcopy(DEFAULT_PARAMS)
+    for metric, given in (params or {}).items():
+        if metric not in out:
+            raise ValueError(f"metric {metric!r} takes no parameters (known: {sorted(out)})")
+        unknown = set(given) - set(out[metric])
+        if unknown:
+            raise ValueError(f"unknown parameter(s) {sorted(unknown)} for {metric} (known: {sorted(out[metric])})")
+        out[metric].update(given)
+    v1 = out["V1"]
+    v1["weekend_quiet_start"] = v1["weekend_quiet_start"] or v1["quiet_start"]
+    v1["weekend_quiet_end"] = v1["weekend_quiet_end"] or v1["quiet_end"]
+    return out
+
+
+def bound(params: dict[str, dict]) -> dict:
+    """SQL parameter names are <metric>_<key> in lower case ($v1_quiet_start, $v2_cap ...)."""
+    flat = {f"{m.lower()}_{k}": v for m, d in params.items() for k, v in d.items()}
+    flat["v1_holidays"] = [date.fromisoformat(str(d)) for d in flat["v1_holidays"]]
+    flat["v1_channels"] = list(flat["v1_channels"])
+    return flat
+
+
+def default_periods(snapshot: Snapshot) -> list[str]:
+    return periods_mod.rollups(snapshot.periods())
+
+
+def prepare(con: duckdb.DuckDBPyConnection, period_names: list[str]) -> list[periods_mod.Period]:
+    """Register target_periods / target_months and materialise the staging views."""
+    targets = [periods_mod.parse(p) for p in dict.fromkeys(period_names)]
+    tp = pl.DataFrame({
+        "period": [t.name for t in targets], "grain": [t.grain for t in targets],
+        "first_day": [t.first_day for t in targets], "last_day": [t.last_day for t in targets],
+        "last_month": [t.months[-1] for t in targets],
+        "last_month_idx": [periods_mod.month_index(t.months[-1]) for t in targets],
+        "prev_month": [t.prev_month for t in targets],
+    }, schema_overrides={"first_day": pl.Date, "last_day": pl.Date, "last_month_idx": pl.Int64})
+    tm = pl.DataFrame({
+        "period": [t.name for t in targets for _ in t.months], "month": [m for t in targets for m in t.months],
+        "month_idx": [periods_mod.month_index(m) for t in targets for m in t.months],
+    }, schema_overrides={"month_idx": pl.Int64})
+    con.execute("SET TimeZone = 'UTC'")
+    con.register("target_periods_df", tp.to_arrow())
+    con.execute("CREATE OR REPLACE TEMP TABLE target_periods AS SELECT * FROM target_periods_df")
+    con.register("target_months_df", tm.to_arrow())
+    con.execute("CREATE OR REPLACE TEMP TABLE target_months AS SELECT * FROM target_months_df")
+    for name in STAGING:
+        queries.run(con, f"staging/{name}").to_table(f"stg_{name}")
+    return targets
+
+
+def compute(snapshot: Snapshot, pack_name: str = "cn", params: dict | None = None, periods: list[str] | None = None,
+            con: duckdb.DuckDBPyConnection | None = None) -> pl.DataFrame:
+    """The long metric table of one snapshot for one pack: every firm with a submission in each period, and ALL."""
+    resolved = bound(resolve_params(params))
+    period_names = list(periods) if periods is not None else default_periods(snapshot)
+    if not period_names:
+        return pl.DataFrame(schema=SCHEMA)
+    con = reader.connect(snapshot, con)
+    targets = prepare(con, period_names)
+    parts = []
+    for family in FAMILIES:
+        needed = {p: resolved[p] for p in queries.load(f"metrics/{family}").params}
+        parts.append(queries.run(con, f"metrics/{family}", needed).pl())
+    firm_rows = pl.concat([p.with_columns(pl.col("numerator", "denominator").cast(pl.Float64)) for p in parts])
+    firm_rows = _fill_headlines(firm_rows, snapshot, targets)
+    industry = _industry(firm_rows)
+    table = pl.concat([firm_rows.filter(pl.col("firm_id") != "ALL"), industry])
+    table = _ratio_headlines(_count_dims(table))
+    return _finish(table, pack_name)
+
+
+def _fill_headlines(rows: pl.DataFrame, snapshot: Snapshot, targets) -> pl.DataFrame:
+    """Headline rows for every firm that submitted in the period, 0 / 0 where the SQL found no rows."""
+    firms = pl.DataFrame(
+        [(s["firm_id"], t.name, t.grain) for t in targets for s in snapshot.accepted if s["period"] in t.months],
+        schema={"firm_id": pl.String, "period": pl.String, "grain": pl.String}, orient="row").unique()
+    skeleton = firms.join(pl.DataFrame({"metric_id": HEADLINES, "dim": [""] * len(HEADLINES)}), how="cross")
+    skeleton = skeleton.with_columns(
+        numerator=pl.when(pl.col("metric_id") == "R4").then(None).otherwise(pl.lit(0.0)),
+        denominator=pl.lit(0.0))
+    missing = skeleton.join(rows, on=["firm_id", "period", "metric_id", "dim"], how="anti")
+    return pl.concat([rows, missing.select(rows.columns)])
+
+
+def _industry(rows: pl.DataFrame) -> pl.DataFrame:
+    """ALL rows: sums of the firm rows (R4 comes from the SQL, which pools the cases itself)."""
+    summed = (rows.filter((pl.col("firm_id") != "ALL") & (pl.col("metric_id") != "R4"))
+              .group_by("period", "grain", "metric_id", "dim", maintain_order=True)
+              .agg(pl.col("numerator").sum(), pl.col("denominator").sum())
+              .with_columns(firm_id=pl.lit("ALL")))
+    return pl.concat([summed.select(rows.columns), rows.filter(pl.col("firm_id") == "ALL")])
+
+
+def _count_dims(rows: pl.DataFrame) -> pl.DataFrame:
+    """V5's raw count as its own dim; count dims keep denominator 1 (also in ALL rows)."""
+    v5 = rows.filter((pl.col("metric_id") == "V5") & (pl.col("dim") == "")).with_columns(dim=pl.lit("measure=count"))
+    rows = pl.concat([rows, v5])
+    is_count = pl.struct("metric_id", "dim").is_in([{"metric_id": m, "dim": d} for m, d in COUNT_DIMS])
+    return rows.with_columns(denominator=pl.when(is_count).then(1.0).otherwise(pl.col("denominator")))
+
+
+def _ratio_headlines(rows: pl.DataFrame) -> pl.DataFrame:
+    """C6 and V8 headlines: numerator = the vulnerable group's rate, denominator = the other group's."""
+    groups = rows.filter(pl.col("metric_id").is_in(RATIO_OF_RATES) & pl.col("dim").str.starts_with("group="))
+    rate = pl.when(pl.col("denominator") > 0).then(pl.col("numerator") / pl.col("denominator")).otherwise(None)
+    scale = pl.when(pl.col("metric_id") == "C6").then(1000.0).otherwise(1.0)
+    groups = groups.with_columns(rate=rate * scale)
+    heads = (groups.group_by("firm_id", "period", "grain", "metric_id", maintain_order=True)
+             .agg(numerator=pl.col("rate").filter(pl.col("dim") == "group=vulnerable").first(),
+                  denominator=pl.col("rate").filter(pl.col("dim") == "group=other").first())
+             .with_columns(dim=pl.lit("")))
+    return pl.concat([rows, heads.select(rows.columns)])
+
+
+def _finish(rows: pl.DataFrame, pack_name: str) -> pl.DataFrame:
+    scale = pl.struct("metric_id", "dim").map_elements(
+        lambda r: DIM_SCALE.get((r["metric_id"], r["dim"]), SCALE.get(r["metric_id"], 1.0)), return_dtype=pl.Float64)
+    value = (pl.when(pl.col("metric_id") == "R4").then(pl.col("numerator"))
+             .when((pl.col("denominator") == 0) | pl.col("denominator").is_null()).then(None)
+             .otherwise(pl.col("numerator") / pl.col("denominator") * scale))
+    return (rows.with_columns(value=value, pack=pl.lit(pack_name))
+            .select(COLUMNS).cast(SCHEMA)
+            .sort("period", "firm_id", "metric_id", "dim"))
