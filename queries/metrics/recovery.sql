@@ -5,6 +5,7 @@ with
 pays as (
     select firm_id, period as month, case_ref, paid_on, cast(amount as double) as amount from payments
 ),
+submitted as (select distinct firm_id, month from stg_cases),
 steps as (select * from (values (1), (2), (3), (4), (5), (6), (7), (8), (9), (10), (11), (12)) as s (m)),
 -- R1: the point (vintage v, m) lands in the month v + m
 r1_cases as (
@@ -13,6 +14,7 @@ r1_cases as (
     from stg_history_cases as h
     join target_months as tm on tm.period = h.period
     join steps as s on h.vintage_idx + s.m = tm.month_idx
+    join submitted as sub on sub.firm_id = h.firm_id and sub.month = tm.month
     left join pays as p
         on p.firm_id = h.firm_id and p.case_ref = h.case_ref and p.paid_on < h.placed_on + s.m * interval '1 month'
     group by h.period, h.grain, h.firm_id, h.case_ref, h.vintage, s.m, h.amount_placed, h.product, h.dpd_bucket, h.region_code
@@ -69,19 +71,19 @@ r3 as (
     where c.active
     group by c.firm_id, c.period, c.grain
 ),
--- R4: time to first payment, censored at closure or at the period's last day
+-- R4: time to first payment, censored at closure or at censor_day (the period's last day, or the snapshot's last period end if earlier)
 r4_cases as (
     select h.period, h.grain, h.firm_id, h.vintage, h.product, h.dpd_bucket, h.region_code,
            min(p.paid_on) is not null as event,
            case when min(p.paid_on) is not null then datediff('day', h.placed_on, min(p.paid_on))
                 else greatest(datediff('day', h.placed_on,
-                     case when h.closed_on is not null and h.closed_on <= h.last_day then h.closed_on else h.last_day end), 0)
+                     case when h.closed_on is not null and h.closed_on <= h.censor_day then h.closed_on else h.censor_day end), 0)
            end as t
     from stg_history_cases as h
-    left join pays as p on p.firm_id = h.firm_id and p.case_ref = h.case_ref and p.paid_on <= h.last_day
+    left join pays as p on p.firm_id = h.firm_id and p.case_ref = h.case_ref and p.paid_on <= h.censor_day
     where h.vintage_idx between h.last_month_idx - 11 and h.last_month_idx
     group by h.period, h.grain, h.firm_id, h.case_ref, h.vintage, h.product, h.dpd_bucket, h.region_code,
-             h.placed_on, h.closed_on, h.last_day
+             h.placed_on, h.closed_on, h.censor_day
 ),
 r4_firms as (
     select period, grain, firm_id, vintage, product, dpd_bucket, region_code, event, t from r4_cases
