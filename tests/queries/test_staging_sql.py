@@ -1,0 +1,51 @@
+"""queries/staging/*.sql: given rows -> expected rows of each staging table (worked out by hand)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from metric_rows import row, submit
+
+from industry_metrics import metrics, reader
+from industry_metrics.store import Store
+
+
+def stage(data_dir, periods):
+    con = reader.connect(Store(data_dir).snapshot())
+    metrics.prepare(con, periods)
+    return con
+
+
+def test_staging(data_dir):
+    submit(data_dir, "FA", "2026-09", cases=[row("cases", case_ref="C1", dpd_at_placement="31"),
+                                             row("cases", case_ref="C2", dpd_at_placement="181")])
+    submit(data_dir, "FA", "2026-10",
+           cases=[row("cases", case_ref="C1", status="settled", closed_on="2026-10-03", dpd_at_placement="31"),
+                  row("cases", case_ref="C3", timezone="America/New_York", placed_on="2026-10-02", dpd_at_placement="90")],
+           contacts=[row("contacts", case_ref="C3", contact_at="2026-10-05T02:00:00+00:00", connected="false")])
+    con = stage(data_dir, ["2026-09", "2026-10", "2026-Q4", "2026"])
+    # stg_cases: one row per stored case row, bucketed: 31 -> M2, 181 -> M6+, 90 -> M3
+    assert sorted(con.sql("select month, case_ref, dpd_bucket, vintage from stg_cases").fetchall()) == [
+        ("2026-09", "C1", "M2", "2026-09"), ("2026-09", "C2", "M6+", "2026-09"),
+        ("2026-10", "C1", "M2", "2026-09"), ("2026-10", "C3", "M3", "2026-10")]
+    # period case sets: the year takes C1 from October (settled), C2 from September
+    assert sorted(con.sql("select period, case_ref, status, active from stg_period_cases").fetchall()) == [
+        ("2026", "C1", "settled", True), ("2026", "C2", "active", True), ("2026", "C3", "active", True),
+        ("2026-09", "C1", "active", True), ("2026-09", "C2", "active", True),
+        ("2026-10", "C1", "settled", True), ("2026-10", "C3", "active", True),
+        ("2026-Q4", "C1", "settled", True), ("2026-Q4", "C3", "active", True)]
+    # history up to October includes C2 (last seen in September); censoring at the firm's latest month end
+    assert sorted(con.sql("select period, case_ref, month, censor_day from stg_history_cases where period in ('2026-09', '2026-Q4')").fetchall()) == [
+        ("2026-09", "C1", "2026-09", dt.date(2026, 9, 30)), ("2026-09", "C2", "2026-09", dt.date(2026, 9, 30)),
+        ("2026-Q4", "C1", "2026-10", dt.date(2026, 10, 31)), ("2026-Q4", "C2", "2026-09", dt.date(2026, 10, 31)),
+        ("2026-Q4", "C3", "2026-10", dt.date(2026, 10, 31))]
+    # 02:00 UTC on 10-05 is 22:00 EDT on 10-04 in New York; the case's fields come along
+    assert con.sql("select local_date, local_time, outbound_call, connected, debtor_ref is not null from stg_contacts").fetchall() == [
+        (dt.date(2026, 10, 4), dt.time(22, 0), True, False, True)]
+
+
+def test_staging_of_an_empty_store(data_dir):
+    con = stage(data_dir, ["2026-10"])
+    for name in metrics.STAGING:
+        assert con.sql(f"select count(*) from stg_{name}").fetchall() == [(0,)]
+    assert metrics.compute(Store(data_dir).snapshot(), "cn", periods=["2026-10"]).height == 0
