@@ -31,6 +31,15 @@ DEFAULT_PARAMS: dict[str, dict] = {
     "A1": {"max_week": 3, "max_month": 10},
 }
 
+# Parameters of the other packs as spec/standards.md gives them; used when no standards register
+# supplies them (the register, when present, passes its own dicts to compute()).
+PACK_PARAMS: dict[str, dict[str, dict]] = {
+    "cn": {},
+    "us-regf": {"V1": {"quiet_start": "21:00", "quiet_end": "08:00"}},
+    "au-accc": {"V1": {"quiet_start": "21:00", "quiet_end": "07:30", "weekend_quiet_start": "21:00",
+                       "weekend_quiet_end": "09:00"}},
+}
+
 SCALE = {**{m: 1.0 for m in ("R1", "R2", "R3", "R5", "R6", "R7", "C2", "C3", "C4", "C5", "V6", "V7")},
          **{m: 1000.0 for m in ("C1", "V9")},
          **{m: 10000.0 for m in ("V1", "V2", "V3", "V4", "V5", "V10", "U1", "U2", "A1")}}

@@ -1,0 +1,83 @@
+"""`metrics` prints the long metric table; `refresh` rebuilds the materialised one."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+import polars as pl
+from tqdm import tqdm
+
+from .. import metrics, paths, periods, refresh
+from ..store import Store
+from .options import data_dir_option
+
+PACKS = click.Choice(sorted(metrics.PACK_PARAMS))
+OUT_COLUMNS = ["firm_id", "period", "metric_id", "dim", "numerator", "denominator", "value"]
+
+
+def _bar(desc: str):
+    bar = tqdm(total=100, desc=desc, unit="%", file=sys.stderr, disable=None)
+
+    def progress(label: str, fraction: float) -> None:
+        bar.set_description(label[:40])
+        bar.update(round(fraction * 100) - bar.n)
+
+    return bar, progress
+
+
+@click.command("refresh")
+@click.option("--full", "full_rebuild", is_flag=True,
+              help="Recompute every period. The command always rebuilds in full; incremental refresh runs after each submission.")
+@click.option("--pack", default="cn", show_default=True, type=PACKS, help="Standards pack whose parameters apply.")
+@data_dir_option
+def refresh_command(full_rebuild, pack, data_dir):
+    """Materialise the metric table of the latest store snapshot under <data-dir>/metrics/<pack>."""
+    bar, progress = _bar("refresh")
+    cat = refresh.full(paths.data_dir(data_dir), pack, metrics.PACK_PARAMS[pack], progress=progress)
+    bar.close()
+    click.echo(f"metrics for store snapshot {cat['store_snapshot']} ({pack}): {len(cat['recomputed'])} periods recomputed, "
+               f"{len(cat['parts'])} in all")
+
+
+@click.command("metrics")
+@click.option("--period", help="A month (2026-10), quarter (2026-Q4) or year (2026); default: all.")
+@click.option("--firm", "firm_id", help="One firm's rows (or ALL for the industry); default: all.")
+@click.option("--pack", default="cn", show_default=True, type=PACKS, help="Standards pack whose parameters apply.")
+@click.option("--format", "fmt", type=click.Choice(["csv", "json", "parquet"]), default="csv", show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False), help="Write here instead of standard output (required for parquet).")
+@data_dir_option
+def metrics_command(period, firm_id, pack, fmt, out, data_dir):
+    """Print the metric table of the latest snapshot: materialised if up to date, else computed now."""
+    root = paths.data_dir(data_dir)
+    if period:
+        try:
+            periods.parse(period)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--period") from None
+    snapshot = Store(root).snapshot()
+    cat = refresh.catalog(root, pack, snapshot.id)
+    if cat and cat["params"] == json.loads(json.dumps(metrics.resolve_params(metrics.PACK_PARAMS[pack]))):
+        table = refresh.load(root, pack, snapshot.id)
+    else:
+        table = metrics.compute(snapshot, pack, metrics.PACK_PARAMS[pack], periods=[period] if period else None)
+    if period:
+        table = table.filter(pl.col("period") == period)
+    if firm_id:
+        table = table.filter(pl.col("firm_id") == firm_id)
+    table = table.select(OUT_COLUMNS).sort("period", "firm_id", "metric_id", "dim")
+    if fmt == "parquet":
+        if not out:
+            raise click.UsageError("--format parquet needs --out FILE")
+        table.write_parquet(out)
+        return
+    text = table.write_csv() if fmt == "csv" else json.dumps(table.to_dicts(), ensure_ascii=False, indent=1)
+    if out:
+        with open(out, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    else:
+        click.echo(text, nl=False)
+
+
+commands = [metrics_command, refresh_command]
