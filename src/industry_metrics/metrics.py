@@ -177,8 +177,9 @@ def _ratio_headlines(rows: pl.DataFrame) -> pl.DataFrame:
 
 
 def _finish(rows: pl.DataFrame, pack_name: str) -> pl.DataFrame:
-    scale = pl.struct("metric_id", "dim").map_elements(
-        lambda r: DIM_SCALE.get((r["metric_id"], r["dim"]), SCALE.get(r["metric_id"], 1.0)), return_dtype=pl.Float64)
+    scale = pl.col("metric_id").replace_strict(SCALE, default=1.0, return_dtype=pl.Float64)
+    for (metric, dim), factor in DIM_SCALE.items():
+        scale = pl.when((pl.col("metric_id") == metric) & (pl.col("dim") == dim)).then(factor).otherwise(scale)
     value = (pl.when(pl.col("metric_id") == "R4").then(pl.col("numerator"))
              .when((pl.col("denominator") == 0) | pl.col("denominator").is_null()).then(None)
              .otherwise(pl.col("numerator") / pl.col("denominator") * scale))
