@@ -101,3 +101,16 @@ def test_two_firms_share_a_debtor_day(data_dir):
            contacts=[k("B1", "2026-10-05 09:00:00", case_ref="X9")])
     t = compute(data_dir, periods=["2026-10"])
     assert get(t, "FA", "2026-10", "V2") == (1, 4, 2500)
+
+
+def test_weekend_window_and_holidays(data_dir):
+    au = {"V1": {"quiet_start": "21:00", "quiet_end": "07:30", "weekend_quiet_start": "21:00",
+                 "weekend_quiet_end": "09:00", "holidays": ["2026-10-05"]}}
+    contacts = [k("S1", "2026-10-10 08:30:00"),  # Saturday before 09:00: quiet
+                k("S2", "2026-10-09 08:30:00"),  # Friday after 07:30: not quiet
+                k("S3", "2026-10-05 12:00:00"),  # the holiday: quiet all day
+                k("S4", "2026-10-06 07:29:59"),  # quiet
+                k("S5", "2026-10-06 07:30:00")]  # not quiet
+    submit(data_dir, "FA", "2026-10", cases=[row("cases")], contacts=contacts)
+    t = compute(data_dir, "au-accc", au, periods=["2026-10"])
+    assert get(t, "FA", "2026-10", "V1") == (3, 5, 6000)  # S1, S3, S4
