@@ -8,16 +8,20 @@ pays as (
 submitted as (select distinct firm_id, month from stg_cases),
 steps as (select * from (values (1), (2), (3), (4), (5), (6), (7), (8), (9), (10), (11), (12)) as s (m)),
 -- R1: the point (vintage v, m) lands in the month v + m
+-- the (vintage, m) pairs whose point lands in one of the period's months, as an equi-join key
+r1_points as (
+    select tm.period, tm.month, tm.month_idx - s.m as vintage_idx, s.m
+    from target_months as tm cross join steps as s
+),
 r1_cases as (
-    select h.period, h.grain, h.firm_id, h.case_ref, h.vintage, s.m, h.amount_placed,
+    select h.period, h.grain, h.firm_id, h.case_ref, h.vintage, pt.m, h.amount_placed,
            h.product, h.dpd_bucket, h.region_code, coalesce(sum(p.amount), 0) as paid
     from stg_history_cases as h
-    join target_months as tm on tm.period = h.period
-    join steps as s on h.vintage_idx + s.m = tm.month_idx
-    join submitted as sub on sub.firm_id = h.firm_id and sub.month = tm.month
+    join r1_points as pt on pt.period = h.period and pt.vintage_idx = h.vintage_idx
+    join submitted as sub on sub.firm_id = h.firm_id and sub.month = pt.month
     left join pays as p
-        on p.firm_id = h.firm_id and p.case_ref = h.case_ref and p.paid_on < h.placed_on + s.m * interval '1 month'
-    group by h.period, h.grain, h.firm_id, h.case_ref, h.vintage, s.m, h.amount_placed, h.product, h.dpd_bucket, h.region_code
+        on p.firm_id = h.firm_id and p.case_ref = h.case_ref and p.paid_on < h.placed_on + pt.m * interval '1 month'
+    group by h.period, h.grain, h.firm_id, h.case_ref, h.vintage, pt.m, h.amount_placed, h.product, h.dpd_bucket, h.region_code
 ),
 r1 as (
     select firm_id, period, grain, 'R1' as metric_id, 'vintage=' || vintage || ';m=' || cast(m as varchar) as dim,
