@@ -158,7 +158,7 @@ def test_scenarios_cover_the_conduct_and_complaint_metrics():
 def test_v1_night_calls(con):
     share = by_firm(con, f"""SELECT firm_id, avg(CASE WHEN (hour(contact_at) >= 22 OR hour(contact_at) < 8) AND NOT consented_time THEN 1 ELSE 0 END)
         FROM contacts WHERE {OUTBOUND} AND channel IN ('call','sms','app_message','ivr','visit') GROUP BY 1""")
-    assert share["F003"] > 0.1 and max(v for f, v in share.items() if f != "F003") < 0.01
+    assert share["F003"] > 0.02 and max(v for f, v in share.items() if f != "F003") < 0.002
 
 
 def test_v2_cross_agency_floods_on_shared_debtors(con):
@@ -185,7 +185,7 @@ def test_v3_unanswered_floods(con):
 def test_v4_third_parties_while_debtor_reachable(con):
     share = by_firm(con, f"""SELECT firm_id, avg(CASE WHEN (party IN ('emergency_contact','unrelated_third_party') AND NOT debtor_unreachable) OR disclosed_debt THEN 1 ELSE 0 END)
         FROM contacts WHERE {OUTBOUND} GROUP BY 1""")
-    assert share["F009"] > 0.03 and max(v for f, v in share.items() if f != "F009") < share["F009"] / 5
+    assert share["F009"] > 0.005 and max(v for f, v in share.items() if f != "F009") < share["F009"] / 5
     assert scalar(con, "SELECT list(DISTINCT firm_id) FROM contacts WHERE disclosed_debt") == ["F009"]
 
 
@@ -219,7 +219,7 @@ def test_v8_vulnerable_debtors_contacted_more(con):
 
 def test_v9_qa_findings(con):
     share = by_firm(con, "SELECT firm_id, count(DISTINCT review_ref) FILTER (WHERE finding <> 'none') / count(DISTINCT review_ref) FROM qa_reviews GROUP BY 1")
-    assert share["F023"] > 0.2 and sorted(share.values())[len(share) // 2] < 0.1
+    assert share["F023"] > 0.04 and sorted(share.values())[len(share) // 2] < 0.01
 
 
 def test_c3_slow_complaint_handling(con):

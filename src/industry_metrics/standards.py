@@ -94,7 +94,8 @@ class Pack(Frozen):
         """The metric engine's parameter dicts for this pack on `day` (defaults where not set)."""
         params = copy.deepcopy(metrics.DEFAULT_PARAMS)
         for s in self.in_force(day):
-            params.setdefault(s.metric, {}).update(copy.deepcopy(s.params))
+            if s.params:
+                params[s.metric].update(copy.deepcopy(s.params))
         return params
 
     def title(self, lang: str) -> str:

@@ -10,7 +10,7 @@ import click
 from tqdm import tqdm
 
 from .. import ingest as ingest_mod
-from .. import paths
+from .. import paths, pipeline
 from ..store import Store
 from .options import data_dir_option, lang_option
 
@@ -31,7 +31,11 @@ def ingest_command(firm_id, period, confirm, report_json, files, data_dir, lang)
         bar.set_description(label[:40])
         bar.update(int(fraction * 100) - bar.n)
 
-    result = ingest_mod.ingest(paths.data_dir(data_dir), firm_id, period, [Path(f) for f in files], confirm=confirm, progress=progress)
+    root = paths.data_dir(data_dir)
+    result = ingest_mod.ingest(root, firm_id, period, [Path(f) for f in files], confirm=confirm, progress=progress)
+    if result.status == "accepted":
+        bar.set_description("refreshing metrics")
+        pipeline.after_submission(root, result.record)
     bar.close()
     click.echo(format_report(result.report, lang))
     if report_json:

@@ -14,18 +14,18 @@ class Profile:
     """Per-firm behaviour parameters; rates are probabilities per event unless named otherwise."""
 
     intensity: float = 1.0  # contact volume relative to the industry
-    night_share: float = 0.004  # outbound contacts placed in the quiet window 22:00-08:00
+    night_share: float = 0.0004  # outbound contacts placed in the quiet window 22:00-08:00
     night_consented: float = 0.5  # of those, share the debtor agreed to
-    improper_third_party: float = 0.03  # emergency/unrelated contacts while the debtor is reachable
+    improper_third_party: float = 0.0002  # emergency/unrelated contacts while the debtor is reachable
     disclosed_debt: float = 0.0
     respects_holds: bool = True  # drops outbound contacts to the debtor during a hold
-    unrecorded: float = 0.01  # calls and visits without a recording
-    single_collector: float = 0.02  # visits with one collector present
+    unrecorded: float = 0.003  # calls and visits without a recording
+    single_collector: float = 0.001  # visits with one collector present
     vulnerable_factor: float = 0.6  # contact volume on vulnerable cases relative to the others
-    qa_finding: float = 0.04  # reviews with at least one finding
-    slow_complaints: float = 0.06  # complaints closed after more than 15 days
+    qa_finding: float = 0.001  # reviews with at least one finding
+    slow_complaints: float = 0.03  # complaints closed after more than 15 days
     incidents_per_month: float = 0.08
-    late_incident_reports: float = 0.1  # incidents reported more than 4 hours after detection
+    late_incident_reports: float = 0.05  # incidents reported more than 4 hours after detection
     unanswered_floods: float = 0.0  # share of cases per month hit by a day of 8-14 unanswered calls
     shared_flood: bool = False  # joins the cross-agency daily call flood on the shared debtors
     complaint_rate: float = 1.0
@@ -44,17 +44,17 @@ class Scenario:
 
 
 SCENARIOS: tuple[Scenario, ...] = (
-    Scenario("F003", "V1", "calls debtors at night", {"night_share": 0.15, "night_consented": 0.02, "complaint_rate": 2.5, "complaint_skew": "out_of_hours"}),
+    Scenario("F003", "V1", "calls debtors at night", {"night_share": 0.03, "night_consented": 0.02, "complaint_rate": 2.5, "complaint_skew": "out_of_hours"}),
     Scenario("F005", "V2", "call floods on shared debtors, together with F008", {"shared_flood": True, "complaint_skew": "excessive_contact"}),
     Scenario("F008", "V2", "call floods on shared debtors, together with F005", {"shared_flood": True, "complaint_skew": "excessive_contact"}),
     Scenario("F004", "V3", "floods debtors' numbers with unanswered calls", {"unanswered_floods": 0.08, "complaint_skew": "excessive_contact"}),
-    Scenario("F009", "V4", "calls emergency contacts and contact lists while the debtor is reachable", {"improper_third_party": 0.7, "disclosed_debt": 0.2, "complaint_rate": 2.0, "complaint_skew": "third_party_contact"}),
+    Scenario("F009", "V4", "calls emergency contacts and contact lists while the debtor is reachable", {"improper_third_party": 0.3, "disclosed_debt": 0.02, "complaint_rate": 2.0, "complaint_skew": "third_party_contact"}),
     Scenario("F013", "V5", "keeps contacting debtors during holds", {"respects_holds": False}),
     Scenario("F014", "V6", "does not record calls and visits", {"unrecorded": 0.35}),
     Scenario("F018", "V7", "sends a single collector on field visits", {"single_collector": 0.6}),
     Scenario("F019", "V8", "contacts vulnerable debtors more than others", {"vulnerable_factor": 2.5, "complaint_skew": "vulnerable_treatment"}),
-    Scenario("F023", "V9", "QA reviews find threats and insults", {"qa_finding": 0.35, "complaint_skew": "threats_abuse"}),
-    Scenario("F010", "C3", "handles complaints slowly (and draws more of them)", {"slow_complaints": 0.7, "complaint_rate": 4.0}),
+    Scenario("F023", "V9", "QA reviews find threats and insults", {"qa_finding": 0.06, "complaint_skew": "threats_abuse"}),
+    Scenario("F010", "C3", "handles complaints slowly (and draws more of them)", {"slow_complaints": 0.7, "complaint_rate": 10.0}),
     Scenario("F024", "V10", "has data incidents and reports them late", {"incidents_per_month": 2.5, "late_incident_reports": 0.8}),
 )
 

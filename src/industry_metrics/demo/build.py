@@ -21,7 +21,7 @@ from typing import Callable
 
 import polars as pl
 
-from .. import ingest, registry
+from .. import ingest, pipeline, registry
 from ..store import Store
 from . import behaviour
 from .files import write_submission
@@ -107,8 +107,9 @@ def build(data_dir: Path, *, firms: int = 30, months: int = 12, cases: int = DEF
             results = pool.map(_submit_task, tasks) if pool else map(_submit_task, tasks)
             for entry in results:
                 done += 1
-                step(f"{entry['firm_id']} {entry['period']}", done / total)
+                step(f"{entry['firm_id']} {entry['period']}", 0.9 * done / total)
                 log.append(entry)
+    pipeline.ensure_metrics(data_dir, progress=lambda label, f: step(f"metrics: {label}", 0.9 + 0.1 * f))
     manifest = _manifest(data_dir, firm_list, window, {f: s.fmt for f, s in specs.items()}, log,
                          dict(firms=firms, months=months, cases=cases, seed=seed, end_period=end_period, format=fmt),
                          time.perf_counter() - began)

@@ -211,8 +211,8 @@ def _complaints(h: FirmHistory, p: Period, idx: np.ndarray) -> pl.DataFrame:
 
 
 def _qa_reviews(h: FirmHistory, p: Period, idx: np.ndarray, rng: np.random.Generator, stamp: str) -> pl.DataFrame:
-    """About 4% of held cases reviewed; a review with findings has one row per finding."""
-    n = rng.binomial(len(idx), 0.04)
+    """About 25% of held cases reviewed each month; a review with findings has one row per finding."""
+    n = rng.binomial(len(idx), 0.25)
     case = rng.choice(idx, size=n) if len(idx) else np.zeros(0, np.int64)
     lo = np.maximum(h.cases["placed"][case], p.start)
     day = lo + (rng.random(n) * (p.end - lo + 1)).astype(np.int64)

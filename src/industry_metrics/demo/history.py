@@ -242,7 +242,7 @@ def _complaints(history: FirmHistory, window: list[Period]) -> dict[str, np.ndar
     parts = []
     for p in window:
         idx = listed(history, p)
-        count = rng.poisson(0.006 * len(idx) * prof.complaint_rate)
+        count = rng.poisson(0.0025 * len(idx) * prof.complaint_rate)
         case = rng.choice(idx, size=count) if len(idx) else np.zeros(0, int)
         lo = np.maximum(history.cases["placed"][case], p.start)
         parts.append((case, lo + (rng.random(count) * (p.end - lo + 1)).astype(np.int64)))
