@@ -102,3 +102,20 @@ def test_funnel_table_around_the_industry_rate():
     assert fa["industry"] == pytest.approx(0.1)
     assert (round(fa["low95"], 4), round(fa["high95"], 4)) == (0.0412, 0.1588)
     assert math.isclose(fa["value"], 0.01)
+
+
+def test_peer_statistics_by_hand_with_a_tie():
+    rows = table([
+        ("cn", f, "2026-10", "month", "V1", "", 1, d, v)
+        for f, d, v in [("FA", 100, 1.0), ("FB", 200, 2.0), ("FC", 300, 2.0), ("FD", 400, 4.0), ("FE", 500, 9.0)]
+    ] + [("cn", "ALL", "2026-10", "month", "V1", "", 5, 1500, 3.3)])
+    bands = {"FA": "small", "FB": "small", "FC": "large", "FD": "large", "FE": "large"}
+    stats = {r["group"]: r for r in judge.peer_statistics(rows, bands).iter_rows(named=True)}
+    # all five sorted: 1, 2, 2, 4, 9 -> P25 at position 1 = 2.0, median 2.0, P75 at position 3 = 4.0
+    assert (stats["all"]["contributors"], stats["all"]["p25"], stats["all"]["median"], stats["all"]["p75"]) == (5, 2.0, 2.0, 4.0)
+    assert sorted(stats["all"]["volumes"]) == [100, 200, 300, 400, 500]
+    # large: 2, 4, 9 -> P25 at position .5 = 3.0, median 4.0, P75 at 1.5 = 6.5
+    assert (stats["band:large"]["p25"], stats["band:large"]["median"], stats["band:large"]["p75"]) == (3.0, 4.0, 6.5)
+    # FB (2.0) against the others, lower is better: only 4 and 9 are worse -> 50%; the tie is not "worse"
+    assert judge.position(2.0, [1.0, 2.0, 4.0, 9.0]) == 50.0
+    assert judge.position(2.0, [1.0, 2.0, 4.0, 9.0], lower_is_better=False) == 25.0

@@ -124,3 +124,39 @@ def funnel(table: pl.DataFrame, metric_id: str, period: str, dim: str = "") -> p
                     "low95": l95 * k, "high95": h95 * k, "low998": l998 * k, "high998": h998 * k})
     return pl.DataFrame(out, schema={"firm_id": pl.String, "volume": pl.Float64, "value": pl.Float64, "industry": pl.Float64,
                                      "low95": pl.Float64, "high95": pl.Float64, "low998": pl.Float64, "high998": pl.Float64})
+
+
+PEER_SCHEMA = {"period": pl.String, "metric_id": pl.String, "dim": pl.String, "group": pl.String, "contributors": pl.Int64,
+               "p25": pl.Float64, "median": pl.Float64, "p75": pl.Float64, "volumes": pl.List(pl.Float64)}
+
+
+def peer_statistics(table: pl.DataFrame, bands: dict[str, str]) -> pl.DataFrame:
+    """Raw peer statistics per period x metric row x peer group (each size band, and all firms).
+
+    Quartiles interpolate linearly (numpy's default). Each contributor's volume (the rate's
+    denominator) is kept so the disclosure engine can test dominance; nothing here is fit to
+    show a firm as it is: access.Access passes every figure through disclosure first.
+    """
+    firms = table.filter((pl.col("firm_id") != "ALL") & pl.col("value").is_not_null())
+    firms = firms.with_columns(pl.col("firm_id").replace_strict(bands, default="unknown").alias("band"))
+    groups = [firms.with_columns(pl.lit("all").alias("group")), firms.with_columns(("band:" + pl.col("band")).alias("group"))]
+    return (
+        pl.concat(groups)
+        .group_by(["period", "metric_id", "dim", "group"])
+        .agg(
+            pl.len().cast(pl.Int64).alias("contributors"),
+            pl.col("value").quantile(0.25, "linear").alias("p25"),
+            pl.col("value").median().alias("median"),
+            pl.col("value").quantile(0.75, "linear").alias("p75"),
+            pl.col("denominator").alias("volumes"),
+        )
+        .sort(["period", "metric_id", "dim", "group"])
+    )
+
+
+def position(value: float, peers: list[float], lower_is_better: bool = True) -> float:
+    """The share of peers (0..100) a firm does better than, in the metric's direction."""
+    if not peers:
+        raise ValueError("no peers")
+    worse = sum(1 for v in peers if (v > value if lower_is_better else v < value))
+    return 100.0 * worse / len(peers)
