@@ -17,6 +17,19 @@ REGISTRY_ROWS = [
 ]
 
 
+# The shared test industry: every test module that needs a whole demo reads this one (built once).
+DEMO_SIZE = dict(firms=30, months=3, cases=3000, seed=7, end_period="2026-10", fmt="mixed")
+
+
+@pytest.fixture(scope="session")
+def small_demo(tmp_path_factory) -> tuple[Path, dict]:
+    """A 30-firm, 3-month demo industry with its metrics materialised; do not write to it."""
+    from industry_metrics import demo
+
+    data_dir = tmp_path_factory.mktemp("demo")
+    return data_dir, demo.build(data_dir, workers=2, **DEMO_SIZE)
+
+
 @pytest.fixture(autouse=True)
 def _no_shared_store(monkeypatch, tmp_path_factory):
     """No test may fall back to the default data/demo store by accident."""

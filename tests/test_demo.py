@@ -18,13 +18,12 @@ from industry_metrics.demo import behaviour, files
 from industry_metrics.demo.build import firm_month, plan
 from industry_metrics.store import Store
 
-SIZE = dict(firms=30, months=3, cases=3000, seed=7, end_period="2026-10", fmt="mixed")
+from conftest import DEMO_SIZE as SIZE
 
 
 @pytest.fixture(scope="session")
-def built(tmp_path_factory) -> tuple[Path, dict]:
-    data_dir = tmp_path_factory.mktemp("demo")
-    return data_dir, demo.build(data_dir, workers=2, **SIZE)
+def built(small_demo) -> tuple[Path, dict]:
+    return small_demo
 
 
 @pytest.fixture(scope="session")
