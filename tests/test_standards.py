@@ -17,15 +17,31 @@ def raw() -> dict:
     return tomllib.loads(paths.REGISTER_FILE.read_text(encoding="utf-8"))
 
 
+def std(raw: dict, sid: str, pack: str = "cn") -> dict:
+    return next(s for s in raw["packs"][pack]["standards"] if s["id"] == sid)
+
+
 def test_shipped_register_loads_with_every_pack():
     reg = standards.load()
-    assert reg.default_pack == "cn"
+    assert reg.version == "2026.1" and reg.default_pack == "cn"
     assert set(reg.packs) == {"cn", "us-regf", "au-accc", "uk-conc"}
-    assert [s.id for s in reg.pack("cn").standards] == [f"S{i:02d}" for i in range(1, 13)]
-    assert len(reg.content_hash) == 64 and reg.stamp()["register_version"] == reg.version
+    assert [s.id for s in reg.pack().standards] == [f"S{i:02d}" for i in range(1, 13)]
+    assert len(reg.content_hash) == 64 and reg.stamp() == {"register_version": "2026.1", "register_hash": reg.content_hash}
+    s11 = reg.pack("cn").standards[10]
+    assert (s11.metric, s11.direction, s11.meets, s11.watch, s11.min_volume) == ("C3", "higher", 0.95, 0.85, 10)
+    assert reg.disclosure.settings().min_contributors == 5 and reg.disclosure.regulator_firm_naming == "codes"
+    with pytest.raises(KeyError, match="no standards pack 'xx'"):
+        reg.pack("xx")
 
 
-def test_every_standard_judges_a_metric_the_engine_computes():
+def test_objects_are_frozen():
+    s01 = standards.load().pack("cn").standards[0]
+    with pytest.raises(Exception):
+        s01.metric = "V2"
+
+
+def test_catalogue_is_the_spec_list_and_every_standard_judges_a_metric_in_it():
+    assert len(standards.CATALOGUE) == 26 and {"R1", "R7", "C6", "V10", "U1", "U2", "A1"} <= set(standards.CATALOGUE)
     for pack in standards.load().packs.values():
         for s in pack.standards:
             assert s.metric in standards.CATALOGUE
@@ -40,83 +56,163 @@ def test_every_catalogue_metric_has_a_query():
 
 def test_pack_parameters_overlay_the_defaults():
     reg = standards.load()
-    us = reg.pack("us-regf").metric_params(date(2026, 10, 31))
+    day = date(2026, 10, 31)
+    us = reg.pack("us-regf").metric_params(day)
     assert us["V1"]["quiet_start"] == "21:00" and us["V1"]["quiet_end"] == "08:00"
     assert us["V1"]["channels"] == metrics.DEFAULT_PARAMS["V1"]["channels"]
-    au = reg.pack("au-accc").metric_params(date(2026, 10, 31))
-    assert au["V1"]["weekend_quiet_end"] == "09:00" and "2026-01-26" in au["V1"]["holidays"]
-    assert reg.pack("cn").metric_params(date(2026, 10, 31))["V2"] == {"cap": 3}
+    assert us["U1"] == {"max_calls": 7, "window_days": 7} and us["V2"] == {"cap": 3}  # V2 not in the pack: default
+    au = reg.pack("au-accc").metric_params(day)
+    assert au["V1"]["weekend_quiet_end"] == "09:00" and au["V1"]["channels"] == ["call", "ivr"]
+    # 2026 national public holidays: Easter 2026 is 5 April; Boxing Day (a Saturday) has its Monday substitute
+    assert {"2026-01-01", "2026-01-26", "2026-04-03", "2026-04-06", "2026-04-25", "2026-12-25", "2026-12-28"} <= set(
+        au["V1"]["holidays"])
+    assert reg.pack("cn").metric_params(day) == metrics.DEFAULT_PARAMS  # the cn pack is the engine's default
+    assert metrics.resolve_params(au)  # the engine accepts what the register gives
+
+
+def _edit_std(sid, pack="cn", **changes):
+    def edit(r):
+        s = std(r, sid, pack)
+        for key, value in changes.items():
+            if value is ...:
+                s.pop(key)
+            elif key == "thresholds":
+                s["thresholds"].update(value)
+            else:
+                s[key] = value
+    return edit
 
 
 @pytest.mark.parametrize(
     "edit, message",
     [
-        (lambda r: r["packs"]["cn"]["standards"][0].update(colour="red"), "pack cn, standard S01, field colour: unknown field"),
-        (lambda r: r["packs"]["cn"]["standards"][1].pop("source"), "pack cn, standard S02, field source: missing field"),
-        (lambda r: r["packs"]["cn"]["standards"][2].update(watch=-1.0), "pack cn, standard S03, field watch: must be >= meets"),
-        (lambda r: r["packs"]["cn"]["standards"][10].update(watch=0.99), "pack cn, standard S11, field watch: must be <= meets"),
-        (lambda r: r["packs"]["cn"]["standards"][3].update(metric="V99"), "pack cn, standard S04, field metric:"),
-        (lambda r: r["packs"]["cn"]["standards"][4].update(effective_from="soon"), "pack cn, standard S05, field effective_from:"),
-        (lambda r: r["packs"]["cn"]["standards"][0].update(params={"quiet_begin": "22:00"}), "pack cn, standard S01, field params:"),
+        (_edit_std("S01", colour="red"), "pack cn, standard S01, field colour: unknown field"),
+        (_edit_std("S02", source=...), "pack cn, standard S02, field source: missing field"),
+        (_edit_std("S02", thresholds={"extra": 1}), "pack cn, standard S02, field thresholds.extra: unknown field"),
+        (lambda r: std(r, "S04")["thresholds"].pop("meets"), "pack cn, standard S04, field thresholds.meets: missing field"),
+        (_edit_std("S03", thresholds={"watch": -1.0}),
+         "standards.toml: pack cn, standard S03, field thresholds.watch: must be >= meets for a lower-is-better standard"),
+        (_edit_std("S11", thresholds={"watch": 0.99}),
+         "pack cn, standard S11, field thresholds.watch: must be <= meets for a higher-is-better standard"),
+        (_edit_std("S04", metric="V99"), "pack cn, standard S04, field metric: 'V99' is not in the metric catalogue"),
+        (_edit_std("S05", effective_from="soon"), "pack cn, standard S05, field effective_from: Input should be a valid date"),
+        (_edit_std("S05", effective_to=date(2023, 12, 31)),
+         "pack cn, standard S05, field effective_to: 2023-12-31 is before effective_from 2024-01-01"),
+        (_edit_std("S06", direction="up"), "pack cn, standard S06, field direction:"),
+        (_edit_std("S07", min_volume=-1), "pack cn, standard S07, field min_volume:"),
+        (_edit_std("S01", params={"quiet_begin": "22:00"}), "pack cn, standard S01, field params: \\['quiet_begin'\\] are not"),
+        (_edit_std("S01", params={"quiet_start": "22h"}), "pack cn, standard S01, field params.quiet_start: '22h' is not a time"),
+        (_edit_std("AU01", pack="au-accc", params={"holidays": ["2026-02-30"]}),
+         "pack au-accc, standard AU01, field params.holidays: '2026-02-30' is not an ISO date"),
+        (_edit_std("S01", params={"channels": ["fax"]}), "pack cn, standard S01, field params.channels:"),
+        (_edit_std("S02", params={"cap": "three"}), "pack cn, standard S02, field params.cap: 'three' is not a whole number"),
+        (_edit_std("S04", params={"cap": 3}), "pack cn, standard S04, field params: \\['cap'\\] are not parameters of V4"),
+        (lambda r: r["packs"]["cn"].update(colour="red"), "pack cn, field colour: unknown field"),
         (lambda r: r["disclosure"].update(min_contributers=3), "field disclosure.min_contributers: unknown field"),
+        (lambda r: r["disclosure"].update(dominance_share=1.5), "field disclosure.dominance_share:"),
+        (lambda r: r.pop("disclosure"), "field disclosure: missing field"),
         (lambda r: r.update(default_pack="xx"), "field default_pack: 'xx' is not a pack"),
+        (lambda r: r.update(version="2026/2"), "field version:"),
     ],
 )
-def test_bad_registers_name_the_standard_and_the_field(raw, edit, message):
+def test_bad_registers_name_the_pack_the_standard_and_the_field(raw, edit, message):
     bad = copy.deepcopy(raw)
     edit(bad)
-    with pytest.raises(RegisterError, match=message.replace("(", r"\(").replace(")", r"\)")):
+    with pytest.raises(RegisterError, match=message):
         standards.parse(bad)
+
+
+def _second_version(raw: dict, sid: str, first_to: date, second_from: date, **changes) -> dict:
+    edited = copy.deepcopy(raw)
+    first = std(edited, sid)
+    first["effective_to"] = first_to
+    second = {**copy.deepcopy(first), "effective_from": second_from, **changes}
+    second.pop("effective_to")
+    edited["packs"]["cn"]["standards"].append(second)
+    return edited
 
 
 def test_overlapping_versions_of_one_standard_are_refused(raw):
+    bad = _second_version(raw, "S01", date(2026, 6, 30), date(2026, 6, 1))
+    with pytest.raises(RegisterError, match="pack cn, standard S01, field effective_from: 2026-06-01 overlaps the version "
+                                            "in force from 2024-05-15 to 2026-06-30"):
+        standards.parse(bad)
+    duplicate = copy.deepcopy(raw)
+    duplicate["packs"]["cn"]["standards"].append(copy.deepcopy(std(raw, "S02")))  # two open-ended versions
+    with pytest.raises(RegisterError, match="pack cn, standard S02, field effective_from"):
+        standards.parse(duplicate)
+
+
+def test_two_standards_may_not_give_one_metric_different_parameters(raw):
     bad = copy.deepcopy(raw)
-    first = bad["packs"]["cn"]["standards"][0]
-    first["effective_to"] = date(2026, 6, 30)
-    second = {**copy.deepcopy(first), "effective_from": date(2026, 6, 1), "effective_to": None, "watch": 3.0}
-    second.pop("effective_to")
-    bad["packs"]["cn"]["standards"].append(second)
-    with pytest.raises(RegisterError, match="pack cn, standard S01, field effective_from: 2026-06-01 overlaps"):
+    clash = {**copy.deepcopy(std(raw, "S01")), "id": "S13", "params": {"quiet_start": "21:00"}}
+    bad["packs"]["cn"]["standards"].append(clash)
+    with pytest.raises(RegisterError, match="pack cn, standard S13, field params.quiet_start: differs from standard S01"):
         standards.parse(bad)
 
 
-def test_a_standard_is_judged_by_the_version_in_force_on_the_last_day(raw):
-    edited = copy.deepcopy(raw)
-    first = edited["packs"]["cn"]["standards"][0]
-    first["effective_to"] = date(2026, 9, 14)
-    second = {**copy.deepcopy(first), "effective_from": date(2026, 9, 15), "watch": 3.0}
-    second.pop("effective_to")
-    edited["packs"]["cn"]["standards"].append(second)
-    pack = standards.parse(edited).pack("cn")
-    # 2026-08's last day is before the 15th of September: the old version; 2026-09 ends after it
+def test_the_version_in_force_on_a_day(raw):
+    pack = standards.parse(_second_version(raw, "S01", date(2026, 9, 14), date(2026, 9, 15),
+                                           thresholds={"meets": 0.0, "watch": 3.0})).pack("cn")
+    # a version from the 15th is not in force on the previous month's last day
     assert [s.watch for s in pack.in_force(date(2026, 8, 31)) if s.id == "S01"] == [5.0]
+    assert [s.watch for s in pack.in_force(date(2026, 9, 14)) if s.id == "S01"] == [5.0]
     assert [s.watch for s in pack.in_force(date(2026, 9, 30)) if s.id == "S01"] == [3.0]
-    # S03 takes effect 2026-01-30: not in force for 2025-12
+    # S03 takes effect 2026-01-30: not in force for 2025-12, nor on 2026-01-29
     assert "S03" not in [s.id for s in pack.in_force(date(2025, 12, 31))]
+    assert "S03" not in [s.id for s in pack.in_force(date(2026, 1, 29))]
+    assert "S03" in [s.id for s in pack.in_force(date(2026, 1, 31))]
 
 
 def test_content_hash_follows_content_not_layout(raw):
     base = standards.parse(raw).content_hash
-    assert standards.parse(copy.deepcopy(raw)).content_hash == base
-    reformatted = tomllib.loads(paths.REGISTER_FILE.read_text(encoding="utf-8").replace("# ", "#  ") + "\n\n# note\n")
-    assert standards.parse(reformatted).content_hash == base
+    assert standards.load().content_hash == base
+    text = paths.REGISTER_FILE.read_text(encoding="utf-8")
+    relaid = text.replace("# ", "#  ").replace(" = ", "   =   ").replace("min_volume   =   1000\n", "min_volume = 1000.0\n")
+    assert standards.parse(tomllib.loads(relaid + "\n\n# a note\n")).content_hash == base
     changed = copy.deepcopy(raw)
-    changed["packs"]["cn"]["standards"][0]["watch"] = 6.0
+    std(changed, "S01")["thresholds"]["watch"] = 6.0
     assert standards.parse(changed).content_hash != base
+    retitled = copy.deepcopy(raw)
+    std(retitled, "S10")["title_en"] = "Complaints"
+    assert standards.parse(retitled).content_hash != base
+
+
+def test_save_writes_a_file_that_loads_back_identically(tmp_path):
+    reg = standards.load()
+    target = tmp_path / "copy.toml"
+    standards.save(reg, target)
+    again = standards.load(target)
+    assert again == reg and again.content_hash == reg.content_hash
+    assert not list(tmp_path.glob("*.tmp"))
 
 
 def test_edited_versions_are_kept_and_the_newest_is_in_force(tmp_path, raw):
+    assert standards.load(tmp_path).version == "2026.1"  # nothing edited yet: the shipped register
     edited = copy.deepcopy(raw)
     edited["version"] = "2026.2"
-    edited["packs"]["cn"]["standards"][0]["watch"] = 4.0
-    standards.save_version(tmp_path, edited)
+    std(edited, "S01")["thresholds"]["watch"] = 4.0
+    first = standards.save_version(tmp_path, edited)
+    assert first.name == "0001-2026.2.toml"
     assert standards.load(tmp_path).version == "2026.2"
     assert standards.load(tmp_path).pack("cn").standards[0].watch == 4.0
-    with pytest.raises(RegisterError, match="already exists"):
+    with pytest.raises(RegisterError, match="version 2026.2 already exists"):
         standards.save_version(tmp_path, edited)
     bad = copy.deepcopy(edited)
     bad["version"] = "2026.3"
-    bad["packs"]["cn"]["standards"][0]["watch"] = -1.0
-    with pytest.raises(RegisterError, match="standard S01, field watch"):
+    std(bad, "S01")["thresholds"]["watch"] = -1.0
+    with pytest.raises(RegisterError, match="standard S01, field thresholds.watch"):
         standards.save_version(tmp_path, bad)
     assert standards.load(tmp_path).version == "2026.2"  # a rejected edit changes nothing
+    third = standards.save_version(tmp_path, standards.parse({**edited, "version": "2026.3"}))
+    assert third.name == "0002-2026.3.toml" and first.exists()
+    assert standards.load(tmp_path).version == "2026.3"
+
+
+def test_unreadable_files_are_clear_errors(tmp_path):
+    broken = tmp_path / "broken.toml"
+    broken.write_text("version = \n", encoding="utf-8")
+    with pytest.raises(RegisterError, match="broken.toml: not valid TOML"):
+        standards.load(broken)
+    with pytest.raises(RegisterError, match="no such register file"):
+        standards.load(tmp_path / "missing.toml")

@@ -1,38 +1,60 @@
-"""Judge metric values against the standards: tiers, intervals, funnel limits, overall status.
+"""Judge metric values against the standards, and the statistics that go with every rate.
 
-Per firm x period x standard: the standard in force on the period's last day judges the
-metric row it names; below the minimum volume (or without data) the standard is "not
-judged", with the reason. A firm's overall status for a period is its worst judged tier.
+Input is the long metric table (metrics.SCHEMA: pack, firm_id, period, grain, metric_id,
+dim, numerator, denominator, value). Per firm x period x standard: the version in force on
+the period's last day judges the row it names; below the minimum volume, or without data, the
+standard is "not judged" with the reason. A firm's overall status is its worst judged tier.
+
+Beside the tiers: a 95% Wilson interval per rate, funnel-plot control limits around the
+industry rate, and raw peer statistics (P25, median, P75, each firm's position). Peer figures
+here are not yet fit to show: the disclosure engine decides what may be seen, from the
+contributors' volumes returned with them.
 """
 
 from __future__ import annotations
 
 import math
+from typing import Mapping
 
 import polars as pl
 
 from . import metrics, periods
-from .standards import Pack, Standard
+from .standards import Pack, Register, Standard
 
 MEETS, WATCH, BREACH, NOT_JUDGED = "meets", "watch", "breach", "not_judged"
+NO_DATA, BELOW_MIN_VOLUME = "no_data", "below_min_volume"
 TIER_ORDER = {MEETS: 0, WATCH: 1, BREACH: 2}
-Z95 = 1.959963984540054  # two-sided 95% normal quantile
-Z998 = 3.090232306167813  # two-sided 99.8%
+Z95 = 1.959963984540054  # two-sided 95% normal quantile, Phi^-1(0.975)
+Z998 = 3.090232306167813  # two-sided 99.8%, Phi^-1(0.999)
+
+# Which way is better for each metric, for peer positions; None where neither is (mixes,
+# legal action). Recovery "better" is the firm's own benchmark, never a conduct standard.
+DIRECTION = {
+    **{m: "higher" for m in ("R1", "R2", "R3", "R7", "C3")},
+    **{m: "lower" for m in ("R4", "C1", "C2", "C4", "C6", "V1", "V2", "V3", "V4", "V5", "V6", "V7", "V8", "V9",
+                            "V10", "U1", "U2", "A1")},
+    **{m: None for m in ("R5", "R6", "C5")},
+}
+DIM_DIRECTION = {("V10", "measure=reported_in_time"): "higher"}
 
 JUDGED_SCHEMA = {
-    "firm_id": pl.String, "period": pl.String, "grain": pl.String, "standard_id": pl.String,
-    "metric_id": pl.String, "dim": pl.String, "numerator": pl.Float64, "denominator": pl.Float64,
-    "value": pl.Float64, "volume": pl.Float64, "tier": pl.String, "reason": pl.String,
-    "ci_low": pl.Float64, "ci_high": pl.Float64,
+    "register_version": pl.String, "register_hash": pl.String, "pack": pl.String,
+    "firm_id": pl.String, "period": pl.String, "grain": pl.String,
+    "standard_id": pl.String, "standard_from": pl.Date, "metric_id": pl.String, "dim": pl.String,
+    "direction": pl.String, "meets": pl.Float64, "watch": pl.Float64,
+    "numerator": pl.Float64, "denominator": pl.Float64, "value": pl.Float64,
+    "volume": pl.Float64, "min_volume": pl.Float64, "volume_unit": pl.String, "volume_unit_zh": pl.String,
+    "tier": pl.String, "reason": pl.String, "ci_low": pl.Float64, "ci_high": pl.Float64,
 }
+KEYS = ["pack", "period", "grain", "metric_id", "dim"]
 
 
 def tier(standard: Standard, value: float | None, volume: float | None) -> tuple[str, str | None]:
     """(tier, reason) for one value; the reason says why a standard was not judged."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return NOT_JUDGED, "no_data"
+    if value is None or math.isnan(value):
+        return NOT_JUDGED, NO_DATA
     if (volume or 0) < standard.min_volume:
-        return NOT_JUDGED, "below_min_volume"
+        return NOT_JUDGED, BELOW_MIN_VOLUME
     if standard.direction == "lower":
         if value <= standard.meets:
             return MEETS, None
@@ -43,120 +65,201 @@ def tier(standard: Standard, value: float | None, volume: float | None) -> tuple
 
 
 def wilson(successes: float, trials: float, z: float = Z95) -> tuple[float, float] | tuple[None, None]:
-    """Wilson score interval for a proportion (so 0/12 is not read as a certain zero)."""
-    if not trials:
+    """Wilson score interval for the proportion successes / trials (so 0/12 is not read as a certain zero).
+
+    centre = (p + z^2/2n) / (1 + z^2/n);  half = z / (1 + z^2/n) * sqrt(p(1-p)/n + z^2/4n^2).
+    None when there are no trials or more "successes" than trials (then it is not a proportion).
+    """
+    if not trials or successes is None or successes > trials:
         return None, None
-    p = successes / trials
-    denom = 1 + z * z / trials
-    centre = (p + z * z / (2 * trials)) / denom
-    half = z * math.sqrt(p * (1 - p) / trials + z * z / (4 * trials * trials)) / denom
-    return max(0.0, centre - half), min(1.0, centre + half)
+    n, p = trials, successes / trials
+    denom = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denom
+    half = z / denom * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    # at p = 0 (or 1) the bound is exactly 0 (or 1); the subtraction would leave rounding dust
+    low = 0.0 if successes == 0 else max(0.0, centre - half)
+    high = 1.0 if successes == trials else min(1.0, centre + half)
+    return low, high
 
 
 def funnel_limits(industry_rate: float, volume: float, z: float) -> tuple[float, float]:
-    """Control limits around the industry proportion for a firm of this volume (normal approximation).
+    """Control limits for a firm of this volume around the industry proportion p0.
 
-    p0 +/- z * sqrt(p0 (1 - p0) / n), clamped to [0, 1]: a firm is an outlier only outside them.
+    Normal approximation to the binomial: p0 +/- z * sqrt(p0 (1 - p0) / n), clamped to
+    [0, 1]; z = 1.96 for 95%, 3.09 for 99.8%. A firm is an outlier only outside them.
     """
-    spread = z * math.sqrt(max(industry_rate * (1 - industry_rate), 0.0) / volume) if volume else float("inf")
+    if not volume:
+        return 0.0, 1.0
+    spread = z * math.sqrt(max(industry_rate * (1 - industry_rate), 0.0) / volume)
     return max(0.0, industry_rate - spread), min(1.0, industry_rate + spread)
 
 
 def is_proportion(metric_id: str, dim: str) -> bool:
-    """Rates with a count over a count (not ratios of rates, medians or plain counts) get intervals."""
-    return metric_id not in ("R4", "C6", "V8") and (metric_id, dim) not in metrics.COUNT_DIMS and not (
-        metric_id == "V10" and dim == "measure=records_affected")
+    """Counts over counts get intervals; ratios of rates (C6, V8), medians (R4) and plain counts do not."""
+    return metric_id not in ("R4", "C6", "V8") and (metric_id, dim) not in metrics.COUNT_DIMS
 
 
 def scale_of(metric_id: str, dim: str) -> float:
     return metrics.DIM_SCALE.get((metric_id, dim), metrics.SCALE.get(metric_id, 1.0))
 
 
-def judge(table: pl.DataFrame, pack: Pack) -> pl.DataFrame:
-    """Judge every (firm or ALL) x period of the long metric table by the standards in force."""
+def direction_of(metric_id: str, dim: str = "") -> str | None:
+    return DIM_DIRECTION.get((metric_id, dim), DIRECTION.get(metric_id))
+
+
+def _interval(row: dict | None) -> tuple[float | None, float | None]:
+    """The 95% Wilson interval of a row in the metric's unit (per 10k rates: the interval x 10,000)."""
+    if not row or not is_proportion(row["metric_id"], row["dim"]):
+        return None, None
+    low, high = wilson(row["numerator"], row["denominator"])
+    if low is None:
+        return None, None
+    k = scale_of(row["metric_id"], row["dim"])
+    return low * k, high * k
+
+
+def judge(table: pl.DataFrame, rules: Register | Pack) -> pl.DataFrame:
+    """Judge every firm (and ALL) x period of the long metric table by the standards in force.
+
+    Given the register, each row is judged by the pack named in its `pack` column; given one
+    pack, every row is judged by it. Each output row names the register version and hash.
+    """
+    if isinstance(rules, Pack):
+        table = table.with_columns(pack=pl.lit(rules.name))
     out = []
-    index = {(r["firm_id"], r["period"], r["metric_id"], r["dim"]): r for r in table.iter_rows(named=True)}
-    keys = sorted({(r["firm_id"], r["period"], r["grain"]) for r in index.values()})
-    for firm_id, period, grain in keys:
-        day = periods.parse(period).last_day
-        for std in pack.in_force(day):
-            row = index.get((firm_id, period, std.metric, std.dim))
-            volume_row = index.get((firm_id, period, std.metric, std.volume_row))
+    index = {(r["pack"], r["firm_id"], r["period"], r["metric_id"], r["dim"]): r for r in table.iter_rows(named=True)}
+    keys = sorted({(r["pack"], r["firm_id"], r["period"], r["grain"]) for r in index.values()})
+    for pack_name, firm_id, period, grain in keys:
+        pack = rules if isinstance(rules, Pack) else rules.pack(pack_name)
+        stamp = pack.stamp()
+        for std in pack.in_force(periods.parse(period).last_day):
+            row = index.get((pack_name, firm_id, period, std.metric, std.dim))
+            volume_row = index.get((pack_name, firm_id, period, std.metric, std.volume_row))
             value = row["value"] if row else None
             volume = volume_row["denominator"] if volume_row else None
             level, reason = tier(std, value, volume)
-            low = high = None
-            if row and is_proportion(std.metric, std.dim) and row["denominator"]:
-                low, high = wilson(row["numerator"], row["denominator"])
-                k = scale_of(std.metric, std.dim)
-                low, high = low * k, high * k
-            out.append({"firm_id": firm_id, "period": period, "grain": grain, "standard_id": std.id,
-                        "metric_id": std.metric, "dim": std.dim,
-                        "numerator": row["numerator"] if row else None, "denominator": row["denominator"] if row else None,
-                        "value": value, "volume": volume, "tier": level, "reason": reason, "ci_low": low, "ci_high": high})
+            low, high = _interval(row)
+            out.append({
+                **stamp, "pack": pack_name, "firm_id": firm_id, "period": period, "grain": grain,
+                "standard_id": std.id, "standard_from": std.effective_from, "metric_id": std.metric, "dim": std.dim,
+                "direction": std.direction, "meets": std.meets, "watch": std.watch,
+                "numerator": row["numerator"] if row else None, "denominator": row["denominator"] if row else None,
+                "value": value, "volume": volume, "min_volume": std.min_volume,
+                "volume_unit": std.volume_unit, "volume_unit_zh": std.volume_unit_zh,
+                "tier": level, "reason": reason, "ci_low": low, "ci_high": high,
+            })
     return pl.DataFrame(out, schema=JUDGED_SCHEMA)
 
 
+def _n(x: float | None) -> str:
+    return "0" if x is None else f"{x:,.0f}" if float(x).is_integer() else f"{x:,.2f}"
+
+
+def explain(row: Mapping, lang: str = "en") -> str:
+    """Why a judged row is not judged, in words (empty for a judged row)."""
+    if row["reason"] == NO_DATA:
+        return "本期无数据，不予评判" if lang == "zh" else "not judged: no data for the period"
+    if row["reason"] == BELOW_MIN_VOLUME:
+        if lang == "zh":
+            return f"样本量不足，不予评判：{row['volume_unit_zh']} {_n(row['volume'])}，低于最低要求 {_n(row['min_volume'])}"
+        return f"not judged: below minimum volume ({_n(row['volume'])} {row['volume_unit']}, minimum {_n(row['min_volume'])})"
+    return ""
+
+
 def overall(judged: pl.DataFrame) -> pl.DataFrame:
-    """Worst judged tier per firm x period; not_judged only when nothing was judged."""
+    """Worst judged tier per firm x period (per pack); not_judged only when nothing was judged."""
+    by = [c for c in ("pack", "firm_id", "period", "grain") if c in judged.columns]
     ranked = judged.with_columns(pl.col("tier").replace_strict(TIER_ORDER, default=-1, return_dtype=pl.Int64).alias("rank"))
-    worst = ranked.group_by(["firm_id", "period", "grain"]).agg(pl.col("rank").max())
+    worst = ranked.group_by(by).agg(pl.col("rank").max())
     names = {v: k for k, v in TIER_ORDER.items()} | {-1: NOT_JUDGED}
-    return worst.with_columns(pl.col("rank").replace_strict(names, return_dtype=pl.String).alias("overall")).drop("rank").sort(
-        ["firm_id", "period"])
+    return worst.with_columns(pl.col("rank").replace_strict(names, return_dtype=pl.String).alias("overall")).drop(
+        "rank").sort(by)
 
 
-def funnel(table: pl.DataFrame, metric_id: str, period: str, dim: str = "") -> pl.DataFrame:
-    """Per firm: volume, rate and the 95% / 99.8% limits around the industry rate (in the metric's unit)."""
-    rows = table.filter((pl.col("metric_id") == metric_id) & (pl.col("period") == period) & (pl.col("dim") == dim))
-    industry = rows.filter(pl.col("firm_id") == "ALL")
-    if industry.is_empty() or not industry["denominator"][0]:
-        return pl.DataFrame(schema={"firm_id": pl.String, "volume": pl.Float64, "value": pl.Float64, "industry": pl.Float64,
-                                    "low95": pl.Float64, "high95": pl.Float64, "low998": pl.Float64, "high998": pl.Float64})
-    k = scale_of(metric_id, dim)
-    p0 = industry["numerator"][0] / industry["denominator"][0]
+FUNNEL_SCHEMA = {"pack": pl.String, "period": pl.String, "grain": pl.String, "metric_id": pl.String, "dim": pl.String,
+                 "firm_id": pl.String, "volume": pl.Float64, "value": pl.Float64, "industry": pl.Float64,
+                 "low95": pl.Float64, "high95": pl.Float64, "low998": pl.Float64, "high998": pl.Float64,
+                 "position": pl.String}
+
+
+def funnel(table: pl.DataFrame, metric_id: str | None = None, period: str | None = None, dim: str | None = None) -> pl.DataFrame:
+    """Per firm x proportion-metric row: the 95% / 99.8% limits around the industry rate, in the metric's unit.
+
+    Per-10k and per-1k rates are treated as proportions and the limits scaled back. position:
+    above_998 / above_95 / within / below_95 / below_998 (direction-free: the reader knows
+    which side is bad).
+    """
+    rows = table
+    for col, want in (("metric_id", metric_id), ("period", period), ("dim", dim)):
+        if want is not None:
+            rows = rows.filter(pl.col(col) == want)
+    industry = {tuple(r[k] for k in KEYS): r for r in rows.filter(pl.col("firm_id") == "ALL").iter_rows(named=True)}
     out = []
     for r in rows.filter(pl.col("firm_id") != "ALL").iter_rows(named=True):
-        n = r["denominator"] or 0.0
+        ind = industry.get(tuple(r[k] for k in KEYS))
+        if (not is_proportion(r["metric_id"], r["dim"]) or ind is None or not ind["denominator"]
+                or ind["numerator"] > ind["denominator"] or r["value"] is None):
+            continue
+        k = scale_of(r["metric_id"], r["dim"])
+        p0, n = ind["numerator"] / ind["denominator"], r["denominator"]
         l95, h95 = funnel_limits(p0, n, Z95)
         l998, h998 = funnel_limits(p0, n, Z998)
-        out.append({"firm_id": r["firm_id"], "volume": n, "value": r["value"], "industry": p0 * k,
-                    "low95": l95 * k, "high95": h95 * k, "low998": l998 * k, "high998": h998 * k})
-    return pl.DataFrame(out, schema={"firm_id": pl.String, "volume": pl.Float64, "value": pl.Float64, "industry": pl.Float64,
-                                     "low95": pl.Float64, "high95": pl.Float64, "low998": pl.Float64, "high998": pl.Float64})
+        p = r["numerator"] / n
+        position = ("above_998" if p > h998 else "above_95" if p > h95 else
+                    "below_998" if p < l998 else "below_95" if p < l95 else "within")
+        out.append({**{c: r[c] for c in KEYS}, "firm_id": r["firm_id"], "volume": n, "value": r["value"],
+                    "industry": p0 * k, "low95": l95 * k, "high95": h95 * k, "low998": l998 * k, "high998": h998 * k,
+                    "position": position})
+    return pl.DataFrame(out, schema=FUNNEL_SCHEMA)
 
 
-PEER_SCHEMA = {"period": pl.String, "metric_id": pl.String, "dim": pl.String, "group": pl.String, "contributors": pl.Int64,
-               "p25": pl.Float64, "median": pl.Float64, "p75": pl.Float64, "volumes": pl.List(pl.Float64)}
+def _peer_rows(table: pl.DataFrame, size_bands: Mapping[str, str]) -> pl.DataFrame:
+    """Firm rows with a value, once per peer group they belong to: their size band, and all firms."""
+    firms = table.filter((pl.col("firm_id") != "ALL") & pl.col("value").is_not_null() & pl.col("value").is_not_nan())
+    band = pl.col("firm_id").replace_strict(dict(size_bands), default=None, return_dtype=pl.String)
+    by_band = firms.with_columns(peer_group=pl.lit("size_band=") + band).filter(pl.col("peer_group").is_not_null())
+    return pl.concat([by_band, firms.with_columns(peer_group=pl.lit("all"))])
 
 
-def peer_statistics(table: pl.DataFrame, bands: dict[str, str]) -> pl.DataFrame:
-    """Raw peer statistics per period x metric row x peer group (each size band, and all firms).
+def peer_stats(table: pl.DataFrame, size_bands: Mapping[str, str]) -> pl.DataFrame:
+    """Per pack x period x metric row x peer group: contributors, P25, median, P75 and each contributor's volume.
 
-    Quartiles interpolate linearly (numpy's default). Each contributor's volume (the rate's
-    denominator) is kept so the disclosure engine can test dominance; nothing here is fit to
-    show a firm as it is: access.Access passes every figure through disclosure first.
+    Quantiles interpolate linearly between order statistics (numpy's default, type 7): P25 of
+    n sorted values sits at position 0.25 (n - 1). Every firm with a value counts once,
+    unweighted. firm_ids / volumes (the denominators) are aligned lists for the dominance
+    and minimum-contributor rules; they are raw, not for display.
     """
-    firms = table.filter((pl.col("firm_id") != "ALL") & pl.col("value").is_not_null())
-    firms = firms.with_columns(pl.col("firm_id").replace_strict(bands, default="unknown").alias("band"))
-    groups = [firms.with_columns(pl.lit("all").alias("group")), firms.with_columns(("band:" + pl.col("band")).alias("group"))]
-    return (
-        pl.concat(groups)
-        .group_by(["period", "metric_id", "dim", "group"])
-        .agg(
-            pl.len().cast(pl.Int64).alias("contributors"),
-            pl.col("value").quantile(0.25, "linear").alias("p25"),
-            pl.col("value").median().alias("median"),
-            pl.col("value").quantile(0.75, "linear").alias("p75"),
-            pl.col("denominator").alias("volumes"),
-        )
-        .sort(["period", "metric_id", "dim", "group"])
+    rows = _peer_rows(table, size_bands).sort("firm_id")
+    return rows.group_by([*KEYS, "peer_group"]).agg(
+        contributors=pl.len().cast(pl.Int64),
+        p25=pl.col("value").quantile(0.25, interpolation="linear"),
+        median=pl.col("value").quantile(0.5, interpolation="linear"),
+        p75=pl.col("value").quantile(0.75, interpolation="linear"),
+        firm_ids=pl.col("firm_id"),
+        volumes=pl.col("denominator"),
+    ).sort([*KEYS, "peer_group"])
+
+
+def peer_positions(table: pl.DataFrame, size_bands: Mapping[str, str]) -> pl.DataFrame:
+    """Per firm x row x peer group: "better than X% of peers" (the others in the group, by the metric's direction).
+
+    better_than_pct = 100 x (other firms strictly worse) / (other firms with a value); a tie is
+    not "better". NULL where the metric has no direction or the firm has no peers. Counted
+    from ranks: values strictly above mine = n - rank_max; strictly below = rank_min - 1.
+    """
+    rows = _peer_rows(table, size_bands).select([*KEYS, "peer_group", "firm_id", "value"])
+    pairs = rows.select("metric_id", "dim").unique()
+    directions = pairs.with_columns(direction=pl.Series(
+        [direction_of(m, d) for m, d in pairs.iter_rows()], dtype=pl.String))
+    group = [*KEYS, "peer_group"]
+    ranked = rows.join(directions, on=["metric_id", "dim"], how="left").with_columns(
+        n=pl.len().over(group),
+        above=pl.len().over(group) - pl.col("value").rank("max").over(group),
+        below=pl.col("value").rank("min").over(group) - 1,
     )
-
-
-def position(value: float, peers: list[float], lower_is_better: bool = True) -> float:
-    """The share of peers (0..100) a firm does better than, in the metric's direction."""
-    if not peers:
-        raise ValueError("no peers")
-    worse = sum(1 for v in peers if (v > value if lower_is_better else v < value))
-    return 100.0 * worse / len(peers)
+    worse = pl.when(pl.col("direction") == "lower").then(pl.col("above")).when(
+        pl.col("direction") == "higher").then(pl.col("below"))
+    out = ranked.with_columns(peers=(pl.col("n") - 1).cast(pl.Int64)).with_columns(
+        better_than_pct=pl.when(pl.col("peers") > 0).then(100.0 * worse / pl.col("peers")))
+    return out.select([*KEYS, "peer_group", "firm_id", "value", "peers", "better_than_pct"]).sort(
+        [*KEYS, "peer_group", "firm_id"])

@@ -1,9 +1,14 @@
 """Load and validate the standards register (data/standards.toml) into frozen objects.
 
 Every mistake a staff member can make in the file (an unknown key, a missing field,
-thresholds in the wrong order, overlapping effective dates, a metric that does not exist)
-is an error naming the pack, the standard and the field. The register's version and
-content hash go into every output, so each figure names the rules that judged it.
+thresholds in the wrong order, overlapping effective dates, a metric that does not exist,
+a bad date or parameter) is an error naming the pack, the standard and the field. The
+register's version and content hash go into every output, so each figure names the rules
+that judged it.
+
+Versions: the shipped file (data/standards.toml, reviewed in git) is never rewritten by the
+app. An edit made in the app is saved as a new file <data-dir>/standards/NNNN-<version>.toml
+next to the data it judges; older versions stay on disk, and `load(data_dir)` uses the newest.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import re
 import tomllib
 from datetime import date
 from pathlib import Path
@@ -19,13 +25,17 @@ from typing import Literal
 import tomli_w
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from . import metrics, paths
+from . import contract, metrics, paths
 from .disclosure import Settings as DisclosureSettings
 
-# The metric catalogue (spec/metrics.md).
+# The metric catalogue of spec/metrics.md: the only metrics a standard may judge.
 CATALOGUE = ("R1", "R2", "R3", "R4", "R5", "R6", "R7", "C1", "C2", "C3", "C4", "C5", "C6",
              "V1", "V2", "V3", "V4", "V5", "V6", "V7", "V8", "V9", "V10", "U1", "U2", "A1")
-HISTORY_DIR = "standards"  # <data-dir>/standards/<version>.toml: versions edited in the app
+STAMP = {"register_version", "register_hash"}
+HISTORY_DIR = "standards"  # <data-dir>/standards/NNNN-<version>.toml: versions edited in the app
+
+_CLOCK = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
+_CHANNELS = next(c for c in contract.table("contacts").columns if c.name == "channel").enum
 
 
 class RegisterError(ValueError):
@@ -36,6 +46,13 @@ class Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+class Thresholds(Frozen):
+    """Tier limits in the metric's unit; breach is everything beyond `watch`."""
+
+    meets: float
+    watch: float
+
+
 class Standard(Frozen):
     id: str = Field(pattern=r"^[A-Z]{1,3}[0-9]{2}$")
     title_zh: str = Field(min_length=1)
@@ -44,47 +61,89 @@ class Standard(Frozen):
     dim: str = ""
     volume_dim: str | None = None
     direction: Literal["lower", "higher"]
-    meets: float
-    watch: float
+    thresholds: Thresholds
     min_volume: float = Field(ge=0)
-    volume_unit: str = ""
+    volume_unit: str = Field(min_length=1)
+    volume_unit_zh: str = Field(min_length=1)
     source: str = Field(min_length=1)
+    notes: str = ""
     effective_from: date
     effective_to: date | None = None
     params: dict[str, object] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _consistent(self) -> "Standard":
+        # A model-level error names its field first ("field: message"); _describe splits it.
         if self.metric not in CATALOGUE:
-            raise ValueError(f"metric: {self.metric!r} is not in the metric catalogue {CATALOGUE}")
+            raise ValueError(f"metric: {self.metric!r} is not in the metric catalogue {', '.join(CATALOGUE)}")
         if self.direction == "lower" and self.watch < self.meets:
-            raise ValueError("watch: must be >= meets for a lower-is-better standard")
+            raise ValueError("thresholds.watch: must be >= meets for a lower-is-better standard")
         if self.direction == "higher" and self.watch > self.meets:
-            raise ValueError("watch: must be <= meets for a higher-is-better standard")
+            raise ValueError("thresholds.watch: must be <= meets for a higher-is-better standard")
         if self.effective_to is not None and self.effective_to < self.effective_from:
-            raise ValueError("effective_to: must not be before effective_from")
-        known = metrics.DEFAULT_PARAMS.get(self.metric, {})
-        unknown = sorted(set(self.params) - set(known))
-        if unknown:
-            raise ValueError(f"params: {unknown} are not parameters of {self.metric} (known: {sorted(known)})")
+            raise ValueError(f"effective_to: {self.effective_to} is before effective_from {self.effective_from}")
+        _check_params(self.metric, self.params)
         return self
+
+    @property
+    def meets(self) -> float:
+        return self.thresholds.meets
+
+    @property
+    def watch(self) -> float:
+        return self.thresholds.watch
+
+    @property
+    def volume_row(self) -> str:
+        """The dim whose denominator is compared with min_volume."""
+        return self.dim if self.volume_dim is None else self.volume_dim
 
     def in_force(self, day: date) -> bool:
         return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
 
-    @property
-    def volume_row(self) -> str:
-        return self.dim if self.volume_dim is None else self.volume_dim
-
     def title(self, lang: str) -> str:
         return self.title_zh if lang == "zh" else self.title_en
+
+    def unit(self, lang: str) -> str:
+        return self.volume_unit_zh if lang == "zh" else self.volume_unit
+
+
+def _check_params(metric: str, params: dict) -> None:
+    """Parameters must be the metric's own, of the engine's type (times HH:MM, ISO dates, channels)."""
+    known = metrics.DEFAULT_PARAMS.get(metric, {})
+    unknown = sorted(set(params) - set(known))
+    if unknown:
+        raise ValueError(f"params: {unknown} are not parameters of {metric} (known: {sorted(known) or 'none'})")
+    for key, value in params.items():
+        where = f"params.{key}"
+        if key.startswith(("quiet_", "weekend_quiet_")):
+            if not (isinstance(value, str) and _CLOCK.match(value)):
+                raise ValueError(f"{where}: {value!r} is not a time HH:MM")
+        elif key == "holidays":
+            for day in value if isinstance(value, list) else [value]:
+                try:
+                    date.fromisoformat(str(day))
+                except ValueError:
+                    raise ValueError(f"{where}: {day!r} is not an ISO date YYYY-MM-DD") from None
+        elif key == "channels":
+            if not isinstance(value, list) or not value or set(value) - set(_CHANNELS):
+                raise ValueError(f"{where}: must be a non-empty list of {', '.join(_CHANNELS)}")
+        elif isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValueError(f"{where}: {value!r} is not a whole number >= 1")
 
 
 class Pack(Frozen):
     name: str = ""
-    title_zh: str
-    title_en: str
+    title_zh: str = Field(min_length=1)
+    title_en: str = Field(min_length=1)
+    notes: str = ""
     standards: tuple[Standard, ...]
+    # the register this pack came from, set by parse(), so a pack alone can stamp its outputs
+    register_version: str = ""
+    register_hash: str = ""
+
+    def stamp(self) -> dict[str, str]:
+        return {"register_version": self.register_version, "register_hash": self.register_hash}
 
     def in_force(self, day: date) -> tuple[Standard, ...]:
         """The standards in force on `day` (at most one version of each id)."""
@@ -103,6 +162,8 @@ class Pack(Frozen):
 
 
 class DisclosureSection(Frozen):
+    """spec/disclosure.md's numbers and switches (defaults = the spec)."""
+
     min_contributors: int = Field(5, ge=1)
     dominance_share: float = Field(0.25, gt=0, le=1)
     two_firm_share: float = Field(0.85, gt=0, le=1)
@@ -119,7 +180,7 @@ class DisclosureSection(Frozen):
 
 
 class Register(Frozen):
-    version: str = Field(min_length=1)
+    version: str = Field(pattern=r"^[0-9A-Za-z][0-9A-Za-z._-]*$")
     default_pack: str
     disclosure: DisclosureSection
     packs: dict[str, Pack]
@@ -136,17 +197,17 @@ class Register(Frozen):
         return {"register_version": self.version, "register_hash": self.content_hash}
 
 
-def content_hash(raw: dict) -> str:
-    """sha256 of the register's content (not its layout: comments and spacing do not count)."""
-    canonical = json.dumps(raw, sort_keys=True, ensure_ascii=False, default=str, separators=(",", ":"))
+def content_hash(register: Register) -> str:
+    """sha256 of the validated content: comments, spacing, key order and 1000 vs 1000.0 do not count."""
+    content = register.model_dump(mode="json", exclude={"content_hash": True, "packs": {"__all__": STAMP}})
+    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 def parse(raw: dict, source: str = "standards.toml") -> Register:
     """Validate a register read from TOML; errors name the pack, standard and field."""
-    for key in ("packs",):
-        if key not in raw:
-            raise RegisterError(f"{source}: missing field {key!r}")
+    if not isinstance(raw.get("packs"), dict) or not raw["packs"]:
+        raise RegisterError(f"{source}: field packs: missing field (at least one [packs.<name>] table)")
     packs = {}
     for pack_name, pack_raw in raw["packs"].items():
         standards = []
@@ -156,25 +217,28 @@ def parse(raw: dict, source: str = "standards.toml") -> Register:
                 standards.append(Standard.model_validate(std))
             except ValidationError as exc:
                 raise RegisterError(f"{source}: pack {pack_name}, standard {label}, {_describe(exc)}") from None
-        _check_overlaps(pack_name, standards, source)
+        _check_versions(pack_name, standards, source)
+        _check_shared_params(pack_name, standards, source)
         try:
             packs[pack_name] = Pack.model_validate({**{k: v for k, v in pack_raw.items() if k != "standards"},
                                                     "name": pack_name, "standards": tuple(standards)})
         except ValidationError as exc:
             raise RegisterError(f"{source}: pack {pack_name}, {_describe(exc)}") from None
     try:
-        register = Register.model_validate({**{k: v for k, v in raw.items() if k != "packs"}, "packs": packs,
-                                            "content_hash": content_hash(raw)})
+        register = Register.model_validate({**{k: v for k, v in raw.items() if k != "packs"}, "packs": packs})
     except ValidationError as exc:
         raise RegisterError(f"{source}: {_describe(exc)}") from None
     if register.default_pack not in register.packs:
-        raise RegisterError(f"{source}: field default_pack: {register.default_pack!r} is not a pack")
-    return register
+        raise RegisterError(f"{source}: field default_pack: {register.default_pack!r} is not a pack ({', '.join(register.packs)})")
+    digest = content_hash(register)
+    stamped = {name: pack.model_copy(update={"register_version": register.version, "register_hash": digest})
+               for name, pack in register.packs.items()}
+    return register.model_copy(update={"content_hash": digest, "packs": stamped})
 
 
 def _describe(exc: ValidationError) -> str:
     err = exc.errors()[0]
-    field = ".".join(str(p) for p in err["loc"]) or err.get("ctx", {}).get("field", "")
+    field = ".".join(str(p) for p in err["loc"])
     message = err["msg"].removeprefix("Value error, ")
     if err["type"] == "extra_forbidden":
         message = "unknown field"
@@ -185,54 +249,89 @@ def _describe(exc: ValidationError) -> str:
     return f"field {field}: {message}"
 
 
-def _check_overlaps(pack: str, standards: list[Standard], source: str) -> None:
+def _overlap(a: Standard, b: Standard) -> bool:
+    far = date.max
+    return a.effective_from <= (b.effective_to or far) and b.effective_from <= (a.effective_to or far)
+
+
+def _check_versions(pack: str, standards: list[Standard], source: str) -> None:
+    """Versions of one standard id must not be in force on the same day."""
     by_id: dict[str, list[Standard]] = {}
     for s in standards:
         by_id.setdefault(s.id, []).append(s)
     for sid, versions in by_id.items():
         versions.sort(key=lambda s: s.effective_from)
         for earlier, later in zip(versions, versions[1:]):
-            if earlier.effective_to is None or earlier.effective_to >= later.effective_from:
+            if _overlap(earlier, later):
                 raise RegisterError(f"{source}: pack {pack}, standard {sid}, field effective_from: "
-                                    f"{later.effective_from} overlaps the version in force from {earlier.effective_from}")
+                                    f"{later.effective_from} overlaps the version in force from {earlier.effective_from}"
+                                    f" to {earlier.effective_to or 'open end'}")
+
+
+def _check_shared_params(pack: str, standards: list[Standard], source: str) -> None:
+    """The engine computes a metric once per pack, so standards in force together must agree on its parameters."""
+    for i, a in enumerate(standards):
+        for b in standards[i + 1:]:
+            if a.metric == b.metric and a.params and b.params and a.id != b.id and _overlap(a, b):
+                clash = sorted(k for k in set(a.params) & set(b.params) if a.params[k] != b.params[k])
+                if clash:
+                    raise RegisterError(f"{source}: pack {pack}, standard {b.id}, field params.{clash[0]}: "
+                                        f"differs from standard {a.id}, in force at the same time on metric {a.metric}")
 
 
 def read(path: Path) -> Register:
+    """Parse one register file."""
+    path = Path(path)
     try:
-        raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise RegisterError(f"{path}: no such register file") from None
     except tomllib.TOMLDecodeError as exc:
-        raise RegisterError(f"{Path(path).name}: not valid TOML ({exc})") from None
-    return parse(raw, Path(path).name)
+        raise RegisterError(f"{path.name}: not valid TOML ({exc})") from None
+    return parse(raw, path.name)
 
 
-def load(data_dir: Path | None = None) -> Register:
-    """The register in force: the newest version edited in the app, else the shipped data/standards.toml."""
-    if data_dir is not None:
-        versions = sorted((Path(data_dir) / HISTORY_DIR).glob("*.toml"))
-        if versions:
-            return read(versions[-1])
-    return read(paths.REGISTER_FILE)
+def load(path: Path | str | None = None) -> Register:
+    """The register from a file (default: the shipped data/standards.toml).
+
+    Given a data directory instead, the newest version edited in the app there, else the
+    shipped file: so the pipeline and pages judge with what staff last saved for that data.
+    """
+    path = Path(path) if path is not None else paths.REGISTER_FILE
+    if path.is_dir():
+        versions = sorted((path / HISTORY_DIR).glob("*.toml"))
+        path = versions[-1] if versions else paths.REGISTER_FILE
+    return read(path)
 
 
 def to_raw(register: Register) -> dict:
-    """The register as TOML-ready data (for saving an edited version)."""
+    """The register as TOML-ready data (the inverse of parse; None fields and the hash left out)."""
     raw = register.model_dump(mode="python", exclude={"content_hash", "packs"}, exclude_none=True)
-    raw["packs"] = {}
-    for name, pack in register.packs.items():
-        raw["packs"][name] = {"title_zh": pack.title_zh, "title_en": pack.title_en,
-                              "standards": [s.model_dump(mode="python", exclude_none=True) for s in pack.standards]}
+    raw["packs"] = {name: pack.model_dump(mode="python", exclude={"name"} | STAMP, exclude_none=True)
+                    for name, pack in register.packs.items()}
+    for pack in raw["packs"].values():
+        pack["standards"] = list(pack["standards"])
     return raw
 
 
-def save_version(data_dir: Path, raw: dict) -> Register:
-    """Validate and keep an edited register as a new version; earlier versions stay on disk."""
-    register = parse(raw, f"version {raw.get('version')}")
-    folder = Path(data_dir) / HISTORY_DIR
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"{len(list(folder.glob('*.toml'))) + 1:04d}-{register.version}.toml"
-    if any(p.name.endswith(f"-{register.version}.toml") for p in folder.glob("*.toml")):
-        raise RegisterError(f"version {register.version} already exists; give the edit a new version")
-    tmp = target.with_suffix(".tmp")
-    tmp.write_text(tomli_w.dumps(raw), encoding="utf-8")
-    tmp.replace(target)
+def save(register: Register | dict, path: Path) -> Register:
+    """Validate and write a register file atomically (tomli_w); returns what a later load gives."""
+    register = register if isinstance(register, Register) else parse(register, f"version {register.get('version')}")
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(tomli_w.dumps(to_raw(register)), encoding="utf-8")
+    tmp.replace(path)
     return register
+
+
+def save_version(data_dir: Path, register: Register | dict) -> Path:
+    """Keep an edited register as a new version under <data-dir>/standards/; earlier versions stay."""
+    register = register if isinstance(register, Register) else parse(register, f"version {register.get('version')}")
+    folder = Path(data_dir) / HISTORY_DIR
+    existing = sorted(folder.glob("*.toml"))
+    if any(p.stem.split("-", 1)[1] == register.version for p in existing):
+        raise RegisterError(f"version {register.version} already exists; give the edit a new version")
+    target = folder / f"{len(existing) + 1:04d}-{register.version}.toml"
+    save(register, target)
+    return target
