@@ -19,7 +19,6 @@ Rejections never touch this folder (they are kept in <data-dir>/rejections).
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import functools
 import hashlib
 import json
@@ -32,7 +31,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator
 
-from . import contract
+from . import contract, locks
 
 CATALOG_NAME = re.compile(r"^(\d{8})\.json$")
 FULL_NAME = re.compile(r"^(\d{8})\.full\.json$")
@@ -161,15 +160,8 @@ class Store:
         return sorted(out, key=lambda r: r["rejected_at"])
 
     # ---- writing -------------------------------------------------------------------------
-    @contextlib.contextmanager
-    def writer_lock(self) -> Iterator[None]:
-        self.root.mkdir(parents=True, exist_ok=True)
-        with open(self.root / ".lock", "a+") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
+    def writer_lock(self):
+        return locks.exclusive(self.root / ".lock")
 
     @contextlib.contextmanager
     def transaction(self, firm_id: str, period: str) -> Iterator["Transaction"]:

@@ -8,7 +8,6 @@ superseded by a corrected v2; one firm submits its last period after everyone el
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import multiprocessing
 import shutil
@@ -21,7 +20,7 @@ from typing import Callable
 
 import polars as pl
 
-from .. import ingest, pipeline, registry
+from .. import ingest, locks, pipeline, registry
 from ..store import Store
 from . import behaviour
 from .files import write_submission
@@ -221,15 +220,8 @@ def _event(event: tuple[str, int], window: list[Period], ids: set[str]) -> dict 
     return {"firm_id": event[0], "period": window[at].label} if at is not None and event[0] in ids else None
 
 
-@contextlib.contextmanager
 def _lock(data_dir: Path):
-    data_dir.mkdir(parents=True, exist_ok=True)
-    with open(data_dir / ".demo.lock", "a+") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    return locks.exclusive(data_dir / ".demo.lock")
 
 
 def ensure_demo(data_dir: Path, progress: Progress | None = None, **options) -> dict | None:

@@ -141,7 +141,6 @@ def _routine(h: FirmHistory, case: np.ndarray, day: np.ndarray, rng: np.random.G
     hour = np.where(night, hist.NIGHT_HOURS[_pick(rng, hist.NIGHT_HOUR_WEIGHTS, n)], hist.DAY_HOURS[_pick(rng, hist.DAY_HOUR_WEIGHTS, n)])
     party = np.where(outbound & np.isin(channel, [CALL, SMS, VISIT]), _pick(rng, hist.PARTY_WEIGHTS, n), 0)
     connected = np.where(outbound, rng.random(n) < np.where(party == 0, 0.38, 0.3), True)
-    is_call = channel == CALL
     duration = np.where(channel == VISIT, rng.integers(600, 3600, n),
                         np.where(connected, 20 + rng.exponential(150, n).astype(np.int64), 0))
     return {
