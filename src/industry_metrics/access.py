@@ -1,0 +1,195 @@
+"""The one door to the data: every read of metrics, events and submissions takes an audience.
+
+Access is decided here, where data is read, never in the page that shows it (spec/disclosure.md):
+- association staff see every firm by name, every metric, the events behind each breach;
+- a member firm sees its own rows in full and its peers only through the disclosure engine;
+  asking for another firm's rows is refused (AccessDenied), whatever page, filter or URL asked;
+- a regulator sees firm-level tables named or coded (the register's setting), never case rows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from . import registry
+from .store import Snapshot, Store
+
+ROLES = ("association", "firm", "regulator")
+INDUSTRY = "ALL"
+
+
+class AccessDenied(PermissionError):
+    """A request outside the audience's scope; the message never names what was refused."""
+
+
+@dataclass(frozen=True)
+class Audience:
+    role: str
+    firm_id: str | None = None
+    username: str = ""
+
+    def __post_init__(self) -> None:
+        if self.role not in ROLES:
+            raise ValueError(f"unknown role {self.role!r}; one of {ROLES}")
+        if (self.role == "firm") != bool(self.firm_id):
+            raise ValueError("a firm audience needs exactly one firm_id; other roles have none")
+
+    @property
+    def key(self) -> str:
+        """Part of every cache key: the same data is never served to two audiences."""
+        return f"{self.role}:{self.firm_id or '-'}"
+
+
+def firm_codes(data_dir: Path, firm_ids: list[str]) -> dict[str, str]:
+    """Stable, non-reversible codes for firms (HMAC of the id with a secret kept in the data dir)."""
+    secret_file = Path(data_dir) / "firm-code-secret"
+    if not secret_file.exists():
+        fd = os.open(secret_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    key = secret_file.read_text().strip().encode()
+    return {f: "M-" + hmac.new(key, f.encode(), hashlib.sha256).hexdigest()[:6].upper() for f in firm_ids}
+
+
+class Access:
+    """Reads for one audience over one pinned snapshot."""
+
+    def __init__(self, data_dir: Path, audience: Audience, snapshot_id: int | None = None, *, regulator_naming: str = "codes"):
+        self.data_dir = Path(data_dir)
+        self.audience = audience
+        self.store = Store(self.data_dir)
+        self.snapshot: Snapshot = self.store.snapshot(snapshot_id)
+        self.regulator_naming = regulator_naming
+        self._firms = registry.load(self.data_dir)
+
+    @property
+    def cache_key(self) -> str:
+        return f"{self.audience.key}@{self.snapshot.id}"
+
+    # ---- scope -------------------------------------------------------------------------------
+    def scoped_firm(self, requested: str | None) -> str | None:
+        """The firm a request may read: a firm's own id whatever it asked for, else refused."""
+        if self.audience.role == "firm":
+            if requested not in (None, self.audience.firm_id):
+                raise AccessDenied("this account can read only its own firm")
+            return self.audience.firm_id
+        return requested
+
+    def _restrict(self, frame: pl.DataFrame, column: str = "firm_id") -> pl.DataFrame:
+        if self.audience.role == "firm":
+            return frame.filter(pl.col(column) == self.audience.firm_id)
+        return frame
+
+    def _label(self, frame: pl.DataFrame, column: str = "firm_id") -> pl.DataFrame:
+        """Regulators see stable codes unless the association names firms in its releases."""
+        if self.audience.role != "regulator" or self.regulator_naming == "names":
+            return frame
+        codes = firm_codes(self.data_dir, sorted(self._firms))
+        return frame.with_columns(pl.col(column).replace_strict(codes, default=pl.col(column)))
+
+    # ---- firms -------------------------------------------------------------------------------
+    def firms(self, lang: str = "zh") -> pl.DataFrame:
+        """The firms this audience may name: all for staff, itself for a firm, coded or named for a regulator."""
+        rows = [
+            {"firm_id": f.firm_id, "name": f.name(lang), "size_band": f.size_band, "region_code": f.region_code, "active": f.active}
+            for f in self._firms.values()
+        ]
+        frame = pl.DataFrame(rows, schema={"firm_id": pl.Utf8, "name": pl.Utf8, "size_band": pl.Utf8, "region_code": pl.Utf8, "active": pl.Boolean})
+        frame = self._restrict(frame)
+        if self.audience.role == "regulator" and self.regulator_naming != "names":
+            frame = self._label(frame).with_columns(pl.col("firm_id").alias("name"))
+        return frame.sort("firm_id")
+
+    def size_band(self, firm_id: str) -> str:
+        self.scoped_firm(firm_id)
+        return self._firms[firm_id].size_band
+
+    # ---- submissions -------------------------------------------------------------------------
+    def submissions(self) -> pl.DataFrame:
+        """Who submitted what: staff see every firm; a firm its own; regulators receive packs instead."""
+        if self.audience.role == "regulator":
+            raise AccessDenied("regulators receive report packs, not the submission log")
+        rows = []
+        for s in self.snapshot.submissions:
+            rows.append({"firm_id": s["firm_id"], "period": s["period"], "version": s["version"], "status": s["status"],
+                         "at": s["accepted_at"], "submission_id": s["submission_id"],
+                         **{f"rows_{t}": e["rows"] for t, e in s["tables"].items()}, "report": None})
+        for r in self.store.rejections():
+            rows.append({"firm_id": r["firm_id"], "period": r["period"], "version": None, "status": "rejected",
+                         "at": r["rejected_at"], "submission_id": None, "report": json.dumps(r, ensure_ascii=False)})
+        if not rows:
+            return pl.DataFrame(schema={"firm_id": pl.Utf8, "period": pl.Utf8, "version": pl.Int64, "status": pl.Utf8, "at": pl.Utf8})
+        return self._restrict(pl.DataFrame(rows, infer_schema_length=None)).sort(["firm_id", "period", "at"])
+
+    # ---- metrics -----------------------------------------------------------------------------
+    def _register(self):
+        from . import standards  # local: the register is read per access, so an edit shows at once
+
+        return standards.load(self.data_dir)
+
+    def _all_metrics(self, pack: str) -> pl.DataFrame:
+        """The materialised long table of this snapshot (computed in memory for an older snapshot)."""
+        from . import metrics, pipeline, refresh
+
+        table = refresh.load(self.data_dir, pack, self.snapshot.id)
+        if refresh.catalog(self.data_dir, pack, self.snapshot.id) is None and self.snapshot.id:
+            if self.snapshot.id == self.store.snapshot().id:
+                pipeline.ensure_metrics(self.data_dir, pack)
+                table = refresh.load(self.data_dir, pack, self.snapshot.id)
+            else:
+                table = metrics.compute(self.snapshot, pack, pipeline.pack_params(self.data_dir, pack))
+        return table
+
+    def metrics(self, pack: str, firm_id: str | None = None) -> pl.DataFrame:
+        """Metric rows: staff any firm and ALL; a firm only its own rows; a regulator every firm, coded."""
+        table = self._all_metrics(pack)
+        if self.audience.role == "firm":
+            return table.filter(pl.col("firm_id") == self.scoped_firm(firm_id))
+        if firm_id is not None:
+            table = table.filter(pl.col("firm_id") == firm_id)
+        return self._label(table)
+
+    def judged(self, pack: str, firm_id: str | None = None) -> pl.DataFrame:
+        """Tiers per firm x period x standard, scoped as metrics() is."""
+        from . import judge
+
+        table = self._all_metrics(pack)
+        if self.audience.role == "firm":
+            table = table.filter(pl.col("firm_id") == self.scoped_firm(firm_id))
+        elif firm_id is not None:
+            table = table.filter(pl.col("firm_id") == firm_id)
+        return self._label(judge.judge(table, self._register().pack(pack)))
+
+    def peer_figure(self, pack: str, period: str, metric_id: str, dim: str = "", firm_id: str | None = None,
+                    group: str = "band", lower_is_better: bool = True):
+        """What the firm may see about its peers for one metric row, through the disclosure engine."""
+        from . import disclosure, periods
+
+        if self.audience.role == "regulator":
+            raise AccessDenied("regulators receive anonymised tables, not peer comparisons")
+        firm = self.scoped_firm(firm_id)
+        if firm is None:
+            raise AccessDenied("a peer comparison is made for one firm")
+        settings = self._register().disclosure.settings()
+        latest = self.snapshot.periods()[-1] if self.snapshot.periods() else period
+        lag = disclosure.lag_reason(metric_id, periods.parse(period).months[-1], latest, settings)
+        rows = self._all_metrics(pack).filter(
+            (pl.col("period") == period) & (pl.col("metric_id") == metric_id) & (pl.col("dim") == dim) & (pl.col("firm_id") != "ALL"))
+        own = rows.filter(pl.col("firm_id") == firm)
+        own_value = own["value"][0] if own.height else None
+        if lag:
+            return disclosure.PeerFigure(group, group, 0, reason=lag)
+        everyone = [disclosure.Contribution(r["firm_id"], r["value"], r["denominator"] or 0.0)
+                    for r in rows.iter_rows(named=True) if r["value"] is not None]
+        band = self._firms[firm].size_band
+        band_members = [c for c in everyone if self._firms.get(c.firm_id) and self._firms[c.firm_id].size_band == band]
+        groups = [(f"band:{band}", band_members), ("all", everyone)] if group == "band" else [("all", everyone)]
+        return disclosure.peer_figure(firm, own_value, groups, settings, lower_is_better=lower_is_better)
