@@ -40,4 +40,7 @@ def test_metrics_and_refresh(data_dir, tmp_path):
     bad = runner.invoke(main, ["metrics", "--period", "2026-13", *args])
     assert bad.exit_code == 2 and "YYYY-MM" in bad.output
     csv_out = runner.invoke(main, ["metrics", "--period", "2026", *args])
-    assert csv_out.output.splitlines()[0] == "firm_id,period,metric_id,dim,numerator,denominator,value"
+    assert csv_out.output.splitlines()[0] == "firm_id,period,metric_id,dim,numerator,denominator,value,standard_id,tier"
+    # V1 (1 of 2 contacts at night = 5,000 per 10k) is judged by S01, but 2 contacts are below its 1,000 minimum
+    v1 = next(line for line in csv_out.output.splitlines() if line.startswith("FA,2026,V1,"))
+    assert v1.endswith(",S01,not_judged")

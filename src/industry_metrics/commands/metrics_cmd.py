@@ -9,12 +9,12 @@ import click
 import polars as pl
 from tqdm import tqdm
 
-from .. import metrics, paths, periods, refresh
+from .. import judge, metrics, paths, periods, pipeline, refresh, standards
 from ..store import Store
 from .options import data_dir_option
 
-PACKS = click.Choice(sorted(metrics.PACK_PARAMS))
-OUT_COLUMNS = ["firm_id", "period", "metric_id", "dim", "numerator", "denominator", "value"]
+PACKS = click.Choice(sorted(standards.load().packs))
+OUT_COLUMNS = ["firm_id", "period", "metric_id", "dim", "numerator", "denominator", "value", "standard_id", "tier"]
 
 
 def _bar(desc: str):
@@ -35,7 +35,8 @@ def _bar(desc: str):
 def refresh_command(full_rebuild, pack, data_dir):
     """Materialise the metric table of the latest store snapshot under <data-dir>/metrics/<pack>."""
     bar, progress = _bar("refresh")
-    cat = refresh.full(paths.data_dir(data_dir), pack, metrics.PACK_PARAMS[pack], progress=progress)
+    root = paths.data_dir(data_dir)
+    cat = refresh.full(root, pack, pipeline.pack_params(root, pack), progress=progress)
     bar.close()
     click.echo(f"metrics for store snapshot {cat['store_snapshot']} ({pack}): {len(cat['recomputed'])} periods recomputed, "
                f"{len(cat['parts'])} in all")
@@ -49,8 +50,9 @@ def refresh_command(full_rebuild, pack, data_dir):
 @click.option("--out", type=click.Path(dir_okay=False), help="Write here instead of standard output (required for parquet).")
 @data_dir_option
 def metrics_command(period, firm_id, pack, fmt, out, data_dir):
-    """Print the metric table of the latest snapshot: materialised if up to date, else computed now."""
+    """Print the metric table of the latest snapshot with each row's standard and tier (materialised if up to date)."""
     root = paths.data_dir(data_dir)
+    params = pipeline.pack_params(root, pack)
     if period:
         try:
             periods.parse(period)
@@ -58,15 +60,15 @@ def metrics_command(period, firm_id, pack, fmt, out, data_dir):
             raise click.BadParameter(str(exc), param_hint="--period") from None
     snapshot = Store(root).snapshot()
     cat = refresh.catalog(root, pack, snapshot.id)
-    if cat and cat["params"] == json.loads(json.dumps(metrics.resolve_params(metrics.PACK_PARAMS[pack]))):
+    if cat and cat["params"] == json.loads(json.dumps(metrics.resolve_params(params))):
         table = refresh.load(root, pack, snapshot.id)
     else:
-        table = metrics.compute(snapshot, pack, metrics.PACK_PARAMS[pack], periods=[period] if period else None)
+        table = metrics.compute(snapshot, pack, params, periods=[period] if period else None)
     if period:
         table = table.filter(pl.col("period") == period)
     if firm_id:
         table = table.filter(pl.col("firm_id") == firm_id)
-    table = table.select(OUT_COLUMNS).sort("period", "firm_id", "metric_id", "dim")
+    table = with_tiers(table, standards.load(root).pack(pack)).select(OUT_COLUMNS).sort("period", "firm_id", "metric_id", "dim")
     if fmt == "parquet":
         if not out:
             raise click.UsageError("--format parquet needs --out FILE")
@@ -78,6 +80,14 @@ def metrics_command(period, firm_id, pack, fmt, out, data_dir):
             handle.write(text)
     else:
         click.echo(text, nl=False)
+
+
+def with_tiers(table: pl.DataFrame, pack: standards.Pack) -> pl.DataFrame:
+    """Each metric row with the standard that judges it in the period (if any) and its tier."""
+    judged = judge.judge(table, pack).select("firm_id", "period", "metric_id", "dim", "standard_id", "tier")
+    judged = judged.group_by("firm_id", "period", "metric_id", "dim").agg(
+        pl.col("standard_id").sort().str.join(","), pl.col("tier").sort_by("standard_id").str.join(","))
+    return table.join(judged, on=["firm_id", "period", "metric_id", "dim"], how="left")
 
 
 commands = [metrics_command, refresh_command]
