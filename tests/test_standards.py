@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import copy
+import json
 import tomllib
 from datetime import date
 
 import pytest
+import tomli_w
 
 from industry_metrics import metrics, paths, standards
 from industry_metrics.standards import RegisterError
@@ -216,3 +218,48 @@ def test_unreadable_files_are_clear_errors(tmp_path):
         standards.load(broken)
     with pytest.raises(RegisterError, match="no such register file"):
         standards.load(tmp_path / "missing.toml")
+
+
+def test_cli_prints_the_pack_in_force(tmp_path):
+    from click.testing import CliRunner
+
+    from industry_metrics.cli import main
+
+    runner = CliRunner()
+    args = ["standards", "--data-dir", str(tmp_path)]
+    out = runner.invoke(main, [*args, "--as-of", "2026-10-31"])
+    assert out.exit_code == 0, out.output
+    assert "S01  未经债务人同意，不得在22:00至次日08:00进行催收联系" in out.output
+    assert "达标 ≥ 95% · 关注 ≥ 85% · 违规 < 85%" in out.output  # S11, higher is better
+    assert "关注 — · 违规 > 0（每万）" in out.output  # S05 has no watch band
+    early = runner.invoke(main, [*args, "--as-of", "2025-12-31", "--lang", "en"])
+    assert "S02  At most 3 connected calls" in early.output and "S03" not in early.output
+    assert "min volume 50 vulnerable cases" in early.output
+    js = runner.invoke(main, [*args, "--pack", "au-accc", "--format", "json", "--as-of", "2026-10-31"])
+    body = json.loads(js.output)
+    assert [s["id"] for s in body["standards"]] == ["AU01", "AU02"] and body["register_version"] == "2026.1"
+    assert body["metric_params"]["V1"]["weekend_quiet_end"] == "09:00" and len(body["register_hash"]) == 64
+    bad = runner.invoke(main, [*args, "--pack", "xx"])
+    assert bad.exit_code == 2 and "no standards pack 'xx'" in bad.output
+
+
+def test_cli_check_lists_every_error(tmp_path, raw):
+    from click.testing import CliRunner
+
+    from industry_metrics.cli import main
+
+    runner = CliRunner()
+    ok = runner.invoke(main, ["standards", "check", str(paths.REGISTER_FILE)])
+    assert ok.exit_code == 0 and "valid register 2026.1, 4 packs, 20 standards" in ok.output
+    bad = copy.deepcopy(raw)
+    std(bad, "S03")["thresholds"]["watch"] = -1.0
+    std(bad, "US02", "us-regf")["metric"] = "U9"
+    file = tmp_path / "edited.toml"
+    file.write_text(tomli_w.dumps(bad), encoding="utf-8")
+    out = runner.invoke(main, ["standards", "check", str(file)])
+    assert out.exit_code == 1
+    assert out.output.splitlines() == [
+        "edited.toml: pack cn, standard S03, field thresholds.watch: must be >= meets for a lower-is-better standard",
+        "edited.toml: pack us-regf, standard US02, field metric: 'U9' is not in the metric catalogue "
+        + ", ".join(standards.CATALOGUE),
+    ]

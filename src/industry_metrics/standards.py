@@ -39,7 +39,11 @@ _CHANNELS = next(c for c in contract.table("contacts").columns if c.name == "cha
 
 
 class RegisterError(ValueError):
-    """A register that cannot be used; the message names the file, pack, standard and field."""
+    """A register that cannot be used; the message names the file, pack, standard and field (one line each)."""
+
+    def __init__(self, message: str, errors: list[str] | None = None):
+        super().__init__(message)
+        self.errors = errors or message.splitlines()
 
 
 class Frozen(BaseModel):
@@ -205,29 +209,37 @@ def content_hash(register: Register) -> str:
 
 
 def parse(raw: dict, source: str = "standards.toml") -> Register:
-    """Validate a register read from TOML; errors name the pack, standard and field."""
+    """Validate a register read from TOML; every error names the pack, the standard and the field.
+
+    Standards and packs are all checked before failing, so one run lists every mistake.
+    """
     if not isinstance(raw.get("packs"), dict) or not raw["packs"]:
         raise RegisterError(f"{source}: field packs: missing field (at least one [packs.<name>] table)")
+    errors: list[str] = []
     packs = {}
     for pack_name, pack_raw in raw["packs"].items():
+        if not isinstance(pack_raw, dict):
+            errors.append(f"{source}: pack {pack_name}, field packs.{pack_name}: must be a table [packs.{pack_name}]")
+            continue
         standards = []
         for i, std in enumerate(pack_raw.get("standards", [])):
-            label = std.get("id", f"#{i + 1}")
+            label = std.get("id", f"#{i + 1}") if isinstance(std, dict) else f"#{i + 1}"
             try:
                 standards.append(Standard.model_validate(std))
             except ValidationError as exc:
-                raise RegisterError(f"{source}: pack {pack_name}, standard {label}, {_describe(exc)}") from None
-        _check_versions(pack_name, standards, source)
-        _check_shared_params(pack_name, standards, source)
+                errors += [f"{source}: pack {pack_name}, standard {label}, {d}" for d in _describe(exc)]
+        errors += [f"{source}: pack {pack_name}, {e}" for e in (*_version_clashes(standards), *_param_clashes(standards))]
         try:
-            packs[pack_name] = Pack.model_validate({**{k: v for k, v in pack_raw.items() if k != "standards"},
-                                                    "name": pack_name, "standards": tuple(standards)})
+            body = {k: v for k, v in pack_raw.items() if k != "standards"}
+            packs[pack_name] = Pack.model_validate({**body, "name": pack_name, "standards": tuple(standards)})
         except ValidationError as exc:
-            raise RegisterError(f"{source}: pack {pack_name}, {_describe(exc)}") from None
+            errors += [f"{source}: pack {pack_name}, {d}" for d in _describe(exc)]
+    if errors:
+        raise RegisterError("\n".join(errors), errors)
     try:
         register = Register.model_validate({**{k: v for k, v in raw.items() if k != "packs"}, "packs": packs})
     except ValidationError as exc:
-        raise RegisterError(f"{source}: {_describe(exc)}") from None
+        raise RegisterError("\n".join(f"{source}: {d}" for d in _describe(exc))) from None
     if register.default_pack not in register.packs:
         raise RegisterError(f"{source}: field default_pack: {register.default_pack!r} is not a pack ({', '.join(register.packs)})")
     digest = content_hash(register)
@@ -236,17 +248,20 @@ def parse(raw: dict, source: str = "standards.toml") -> Register:
     return register.model_copy(update={"content_hash": digest, "packs": stamped})
 
 
-def _describe(exc: ValidationError) -> str:
-    err = exc.errors()[0]
-    field = ".".join(str(p) for p in err["loc"])
-    message = err["msg"].removeprefix("Value error, ")
-    if err["type"] == "extra_forbidden":
-        message = "unknown field"
-    elif err["type"] == "missing":
-        message = "missing field"
-    if not field and ": " in message:  # a model-level check names its field first
-        field, message = message.split(": ", 1)
-    return f"field {field}: {message}"
+def _describe(exc: ValidationError) -> list[str]:
+    """'field <dotted.path>: <message>' for each problem pydantic found."""
+    out = []
+    for err in exc.errors():
+        field = ".".join(str(p) for p in err["loc"])
+        message = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "extra_forbidden":
+            message = "unknown field"
+        elif err["type"] == "missing":
+            message = "missing field"
+        if not field and ": " in message:  # a model-level check names its field first
+            field, message = message.split(": ", 1)
+        out.append(f"field {field}: {message}")
+    return out
 
 
 def _overlap(a: Standard, b: Standard) -> bool:
@@ -254,29 +269,32 @@ def _overlap(a: Standard, b: Standard) -> bool:
     return a.effective_from <= (b.effective_to or far) and b.effective_from <= (a.effective_to or far)
 
 
-def _check_versions(pack: str, standards: list[Standard], source: str) -> None:
+def _version_clashes(standards: list[Standard]) -> list[str]:
     """Versions of one standard id must not be in force on the same day."""
     by_id: dict[str, list[Standard]] = {}
     for s in standards:
         by_id.setdefault(s.id, []).append(s)
+    out = []
     for sid, versions in by_id.items():
         versions.sort(key=lambda s: s.effective_from)
         for earlier, later in zip(versions, versions[1:]):
             if _overlap(earlier, later):
-                raise RegisterError(f"{source}: pack {pack}, standard {sid}, field effective_from: "
-                                    f"{later.effective_from} overlaps the version in force from {earlier.effective_from}"
-                                    f" to {earlier.effective_to or 'open end'}")
+                out.append(f"standard {sid}, field effective_from: {later.effective_from} overlaps the version in force "
+                           f"from {earlier.effective_from} to {earlier.effective_to or 'open end'}")
+    return out
 
 
-def _check_shared_params(pack: str, standards: list[Standard], source: str) -> None:
+def _param_clashes(standards: list[Standard]) -> list[str]:
     """The engine computes a metric once per pack, so standards in force together must agree on its parameters."""
+    out = []
     for i, a in enumerate(standards):
         for b in standards[i + 1:]:
             if a.metric == b.metric and a.params and b.params and a.id != b.id and _overlap(a, b):
                 clash = sorted(k for k in set(a.params) & set(b.params) if a.params[k] != b.params[k])
                 if clash:
-                    raise RegisterError(f"{source}: pack {pack}, standard {b.id}, field params.{clash[0]}: "
-                                        f"differs from standard {a.id}, in force at the same time on metric {a.metric}")
+                    out.append(f"standard {b.id}, field params.{clash[0]}: differs from standard {a.id}, "
+                               f"in force at the same time on metric {a.metric}")
+    return out
 
 
 def read(path: Path) -> Register:
