@@ -126,9 +126,13 @@ def judge(table: pl.DataFrame, rules: Register | Pack) -> pl.DataFrame:
     """
     if isinstance(rules, Pack):
         table = table.with_columns(pack=pl.lit(rules.name))
+    packs = [rules] if isinstance(rules, Pack) else list(rules.packs.values())
+    judged_metrics = sorted({s.metric for p in packs for s in p.standards})
+    keys = sorted(table.select("pack", "firm_id", "period", "grain").unique().iter_rows())
+    # index only the rows a standard can read: the table holds every dim of every metric
+    needed = table.filter(pl.col("metric_id").is_in(judged_metrics))
+    index = {(r["pack"], r["firm_id"], r["period"], r["metric_id"], r["dim"]): r for r in needed.iter_rows(named=True)}
     out = []
-    index = {(r["pack"], r["firm_id"], r["period"], r["metric_id"], r["dim"]): r for r in table.iter_rows(named=True)}
-    keys = sorted({(r["pack"], r["firm_id"], r["period"], r["grain"]) for r in index.values()})
     for pack_name, firm_id, period, grain in keys:
         pack = rules if isinstance(rules, Pack) else rules.pack(pack_name)
         stamp = pack.stamp()
@@ -182,35 +186,45 @@ FUNNEL_SCHEMA = {"pack": pl.String, "period": pl.String, "grain": pl.String, "me
                  "position": pl.String}
 
 
+def _row_facts(rows: pl.DataFrame) -> pl.DataFrame:
+    """Per (metric_id, dim) present: its scale, whether it is a proportion, and its direction."""
+    pairs = rows.select("metric_id", "dim").unique()
+    keys = list(pairs.iter_rows())
+    return pairs.with_columns(
+        k=pl.Series([scale_of(m, d) for m, d in keys], dtype=pl.Float64),
+        proportion=pl.Series([is_proportion(m, d) for m, d in keys], dtype=pl.Boolean),
+        direction=pl.Series([direction_of(m, d) for m, d in keys], dtype=pl.String),
+    )
+
+
 def funnel(table: pl.DataFrame, metric_id: str | None = None, period: str | None = None, dim: str | None = None) -> pl.DataFrame:
     """Per firm x proportion-metric row: the 95% / 99.8% limits around the industry rate, in the metric's unit.
 
-    Per-10k and per-1k rates are treated as proportions and the limits scaled back. position:
-    above_998 / above_95 / within / below_95 / below_998 (direction-free: the reader knows
-    which side is bad).
+    p0 = ALL numerator / ALL denominator, n = the firm's denominator, limits = p0 +/- z sqrt(p0 (1 - p0) / n)
+    clamped to [0, 1] (funnel_limits). Per-10k and per-1k rates are treated as proportions and
+    the limits scaled back. position: above_998 / above_95 / within / below_95 / below_998
+    (direction-free: the reader knows which side is bad).
     """
     rows = table
     for col, want in (("metric_id", metric_id), ("period", period), ("dim", dim)):
         if want is not None:
             rows = rows.filter(pl.col(col) == want)
-    industry = {tuple(r[k] for k in KEYS): r for r in rows.filter(pl.col("firm_id") == "ALL").iter_rows(named=True)}
-    out = []
-    for r in rows.filter(pl.col("firm_id") != "ALL").iter_rows(named=True):
-        ind = industry.get(tuple(r[k] for k in KEYS))
-        if (not is_proportion(r["metric_id"], r["dim"]) or ind is None or not ind["denominator"]
-                or ind["numerator"] > ind["denominator"] or r["value"] is None):
-            continue
-        k = scale_of(r["metric_id"], r["dim"])
-        p0, n = ind["numerator"] / ind["denominator"], r["denominator"]
-        l95, h95 = funnel_limits(p0, n, Z95)
-        l998, h998 = funnel_limits(p0, n, Z998)
-        p = r["numerator"] / n
-        position = ("above_998" if p > h998 else "above_95" if p > h95 else
-                    "below_998" if p < l998 else "below_95" if p < l95 else "within")
-        out.append({**{c: r[c] for c in KEYS}, "firm_id": r["firm_id"], "volume": n, "value": r["value"],
-                    "industry": p0 * k, "low95": l95 * k, "high95": h95 * k, "low998": l998 * k, "high998": h998 * k,
-                    "position": position})
-    return pl.DataFrame(out, schema=FUNNEL_SCHEMA)
+    industry = rows.filter((pl.col("firm_id") == "ALL") & (pl.col("denominator") > 0)
+                           & (pl.col("numerator") <= pl.col("denominator")))
+    industry = industry.select(*KEYS, p0=pl.col("numerator") / pl.col("denominator"))
+    firms = rows.filter((pl.col("firm_id") != "ALL") & (pl.col("denominator") > 0) & pl.col("value").is_not_null())
+    joined = firms.join(industry, on=KEYS).join(_row_facts(rows), on=["metric_id", "dim"]).filter("proportion")
+    n, p0, k = pl.col("denominator"), pl.col("p0"), pl.col("k")
+    sd = (p0 * (1 - p0) / n).sqrt()
+    limits = {f"{side}{name}": (p0 + sign * z * sd).clip(0.0, 1.0)
+              for name, z in (("95", Z95), ("998", Z998)) for side, sign in (("low", -1), ("high", 1))}
+    p = pl.col("numerator") / n
+    out = joined.with_columns(**limits).with_columns(
+        position=pl.when(p > pl.col("high998")).then(pl.lit("above_998")).when(p > pl.col("high95")).then(pl.lit("above_95"))
+        .when(p < pl.col("low998")).then(pl.lit("below_998")).when(p < pl.col("low95")).then(pl.lit("below_95"))
+        .otherwise(pl.lit("within")))
+    out = out.with_columns(volume=n, industry=p0 * k, **{c: pl.col(c) * k for c in limits})
+    return out.select(list(FUNNEL_SCHEMA)).cast(FUNNEL_SCHEMA).sort([*KEYS, "firm_id"])
 
 
 def _peer_rows(table: pl.DataFrame, size_bands: Mapping[str, str]) -> pl.DataFrame:
@@ -248,11 +262,8 @@ def peer_positions(table: pl.DataFrame, size_bands: Mapping[str, str]) -> pl.Dat
     from ranks: values strictly above mine = n - rank_max; strictly below = rank_min - 1.
     """
     rows = _peer_rows(table, size_bands).select([*KEYS, "peer_group", "firm_id", "value"])
-    pairs = rows.select("metric_id", "dim").unique()
-    directions = pairs.with_columns(direction=pl.Series(
-        [direction_of(m, d) for m, d in pairs.iter_rows()], dtype=pl.String))
     group = [*KEYS, "peer_group"]
-    ranked = rows.join(directions, on=["metric_id", "dim"], how="left").with_columns(
+    ranked = rows.join(_row_facts(rows).select("metric_id", "dim", "direction"), on=["metric_id", "dim"]).with_columns(
         n=pl.len().over(group),
         above=pl.len().over(group) - pl.col("value").rank("max").over(group),
         below=pl.col("value").rank("min").over(group) - 1,
