@@ -189,6 +189,22 @@ def test_save_writes_a_file_that_loads_back_identically(tmp_path):
     assert not list(tmp_path.glob("*.tmp"))
 
 
+def test_save_validates_an_object_edited_in_memory(tmp_path):
+    reg = standards.load()
+    s01 = reg.pack("cn").standards[0]
+    broken = s01.model_copy(update={"thresholds": standards.Thresholds(meets=5.0, watch=1.0)})  # model_copy skips checks
+    pack = reg.pack("cn").model_copy(update={"standards": (broken, *reg.pack("cn").standards[1:])})
+    edited = reg.model_copy(update={"packs": {**reg.packs, "cn": pack}})
+    with pytest.raises(RegisterError, match="standard S01, field thresholds.watch: must be >= meets"):
+        standards.save(edited, tmp_path / "x.toml")
+    assert not (tmp_path / "x.toml").exists()
+    fine = s01.model_copy(update={"thresholds": standards.Thresholds(meets=0.0, watch=4.0)})
+    pack = reg.pack("cn").model_copy(update={"standards": (fine, *reg.pack("cn").standards[1:])})
+    saved = standards.save(reg.model_copy(update={"packs": {**reg.packs, "cn": pack}}), tmp_path / "x.toml")
+    assert saved.content_hash != reg.content_hash == edited.content_hash  # the hash is recomputed on save
+    assert standards.load(tmp_path / "x.toml").content_hash == saved.content_hash
+
+
 def test_edited_versions_are_kept_and_the_newest_is_in_force(tmp_path, raw):
     assert standards.load(tmp_path).version == "2026.1"  # nothing edited yet: the shipped register
     edited = copy.deepcopy(raw)

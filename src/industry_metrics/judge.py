@@ -241,7 +241,8 @@ def peer_stats(table: pl.DataFrame, size_bands: Mapping[str, str]) -> pl.DataFra
     Quantiles interpolate linearly between order statistics (numpy's default, type 7): P25 of
     n sorted values sits at position 0.25 (n - 1). Every firm with a value counts once,
     unweighted. firm_ids / volumes (the denominators) are aligned lists for the dominance
-    and minimum-contributor rules; they are raw, not for display.
+    and minimum-contributor rules; they are raw, not for display. (For the ratio-of-rates
+    headlines of C6 and V8 the denominator is itself a rate: take volumes from their group dims.)
     """
     rows = _peer_rows(table, size_bands).sort("firm_id")
     return rows.group_by([*KEYS, "peer_group"]).agg(

@@ -332,9 +332,15 @@ def to_raw(register: Register) -> dict:
     return raw
 
 
+def _revalidate(register: Register | dict) -> Register:
+    """Parse again: an object edited with model_copy is not validated, and its hash would be stale."""
+    raw = to_raw(register) if isinstance(register, Register) else register
+    return parse(raw, f"version {raw.get('version')}")
+
+
 def save(register: Register | dict, path: Path) -> Register:
     """Validate and write a register file atomically (tomli_w); returns what a later load gives."""
-    register = register if isinstance(register, Register) else parse(register, f"version {register.get('version')}")
+    register = _revalidate(register)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
@@ -345,10 +351,10 @@ def save(register: Register | dict, path: Path) -> Register:
 
 def save_version(data_dir: Path, register: Register | dict) -> Path:
     """Keep an edited register as a new version under <data-dir>/standards/; earlier versions stay."""
-    register = register if isinstance(register, Register) else parse(register, f"version {register.get('version')}")
+    register = _revalidate(register)
     folder = Path(data_dir) / HISTORY_DIR
     existing = sorted(folder.glob("*.toml"))
-    if any(p.stem.split("-", 1)[1] == register.version for p in existing):
+    if any(p.stem.partition("-")[2] == register.version for p in existing):
         raise RegisterError(f"version {register.version} already exists; give the edit a new version")
     target = folder / f"{len(existing) + 1:04d}-{register.version}.toml"
     save(register, target)
