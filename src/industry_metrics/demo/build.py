@@ -20,7 +20,7 @@ from typing import Callable
 
 import polars as pl
 
-from .. import ingest, locks, pipeline, registry
+from .. import auth, ingest, locks, pipeline, registry
 from ..store import Store
 from . import behaviour
 from .files import write_submission
@@ -109,6 +109,7 @@ def build(data_dir: Path, *, firms: int = 30, months: int = 12, cases: int = DEF
                 step(f"{entry['firm_id']} {entry['period']}", 0.9 * done / total)
                 log.append(entry)
     pipeline.ensure_metrics(data_dir, progress=lambda label, f: step(f"metrics: {label}", 0.9 + 0.1 * f))
+    auth.ensure_demo_users(data_dir)
     manifest = _manifest(data_dir, firm_list, window, {f: s.fmt for f, s in specs.items()}, log,
                          dict(firms=firms, months=months, cases=cases, seed=seed, end_period=end_period, format=fmt),
                          time.perf_counter() - began)

@@ -1,0 +1,69 @@
+"""Benchmark: a firm's value against its peers' median and quartiles, through the disclosure engine."""
+
+import plotly.graph_objects as go
+import polars as pl
+import streamlit as st
+
+from industry_metrics import i18n, judge
+from industry_metrics.access import AccessDenied
+from industry_metrics.ui import components, data, filters
+
+ctx = components.context()
+t = lambda key, **f: i18n.t(key, ctx.lang, **f)  # noqa: E731
+pack = filters.pack(ctx.lang, sorted(ctx.register.packs), ctx.register.default_pack)
+access = data.access(ctx.audience, ctx.snapshot_id)
+try:
+    firm = access.scoped_firm(st.query_params.get("firm") if ctx.role == "firm" else None)
+    if ctx.role == "association":
+        names = dict(data.firms(ctx.role, ctx.firm_id, ctx.snapshot_id, ctx.lang).select("firm_id", "name").iter_rows())
+        firm = filters.choose("firm", sorted(names), min(names), t("scorecard.choose_firm"), lambda f: f"{f} {names[f]}")
+except AccessDenied:
+    st.error(t("app.denied"))
+    st.stop()
+st.title(t("benchmark.title"))
+if firm is None:
+    st.info(t("app.denied"))
+    st.stop()
+own = data.metrics(ctx.role, ctx.firm_id, ctx.snapshot_id, pack)
+months = sorted(own.filter(pl.col("grain") == "month")["period"].unique().to_list())
+period = filters.period(ctx.lang, months)
+group = filters.choose("peer", ["band", "all"], "band", t("filter.peer_group"), lambda g: t(f"filter.peer.{g}"))
+rows = []
+for metric_id in ("V1", "V2", "V3", "V4", "V5", "V6", "V7", "V9", "C1", "C3", "R2", "R3", "R7"):
+    direction = judge.direction_of(metric_id) or "lower"
+    figure = access.peer_figure(pack, period, metric_id, firm_id=firm, group=group, lower_is_better=direction == "lower")
+    mine = own.filter((pl.col("period") == period) & (pl.col("metric_id") == metric_id) & (pl.col("dim") == ""))
+    value = mine["value"][0] if mine.height else None
+    rows.append({"metric_id": metric_id, "value": value, "median": figure.median, "p25": figure.p25, "p75": figure.p75,
+                 "contributors": figure.contributors, "better_than_pct": figure.better_than_pct,
+                 "suppressed": figure.reason or "", "widened": any(n.startswith("widened") for n in figure.notes)})
+table = pl.DataFrame(rows, schema={"metric_id": pl.String, "value": pl.Float64, "median": pl.Float64, "p25": pl.Float64,
+                                   "p75": pl.Float64, "contributors": pl.Int64, "better_than_pct": pl.Float64,
+                                   "suppressed": pl.String, "widened": pl.Boolean})
+
+for r in table.iter_rows(named=True):
+    name = f"{r['metric_id']} {t('metric.' + r['metric_id'])}"
+    left, right = st.columns([2, 3])
+    left.markdown(f"**{name}**")
+    left.write(f"{t('benchmark.own')}: {i18n.fmt_value(r['value'], r['metric_id'], '', ctx.lang)}")
+    if r["suppressed"]:
+        left.warning(t("benchmark.suppressed", reason=t(f"reason.{r['suppressed']}")))
+        continue
+    if r["better_than_pct"] is not None and r["value"] is not None:
+        left.success(t("benchmark.position", pct=f"{r['better_than_pct']:.0f}"))
+    if r["widened"]:
+        left.caption(t("reason.widened"))
+    left.caption(f"{t('benchmark.contributors')}: {r['contributors']}")
+    chart = go.Figure()
+    if r["p25"] is not None:
+        chart.add_trace(go.Bar(x=[r["p75"] - r["p25"]], base=[r["p25"]], y=[name], orientation="h", name=t("benchmark.quartiles"),
+                               marker_color="#BBBBBB", hovertemplate="%{base:.3g} – %{x:.3g}<extra></extra>"))
+    chart.add_trace(go.Scatter(x=[r["median"]], y=[name], mode="markers", marker_symbol="line-ns-open", marker_size=24,
+                               name=t("benchmark.median"), hovertemplate="%{x:.3g}<extra></extra>"))
+    if r["value"] is not None:
+        chart.add_trace(go.Scatter(x=[r["value"]], y=[name], mode="markers", marker_size=14, marker_color="#0072B2",
+                                   name=t("benchmark.own"), hovertemplate="%{x:.3g}<extra></extra>"))
+    chart.update_layout(height=130, margin=dict(l=10, r=10, t=10, b=10), showlegend=False, yaxis_visible=False)
+    right.plotly_chart(chart, key=f"bench_{r['metric_id']}")
+
+st.download_button(t("benchmark.download"), table.write_csv(), file_name=f"benchmark-{firm}-{period}.csv", mime="text/csv")

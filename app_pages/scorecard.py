@@ -1,0 +1,59 @@
+"""Firm scorecard: each standard's value, thresholds, tier, interval and volume, and its trend."""
+
+import plotly.graph_objects as go
+import polars as pl
+import streamlit as st
+
+from industry_metrics import i18n
+from industry_metrics.access import AccessDenied
+from industry_metrics.ui import components, data, filters
+
+ctx = components.context()
+t = lambda key, **f: i18n.t(key, ctx.lang, **f)  # noqa: E731
+pack = filters.pack(ctx.lang, sorted(ctx.register.packs), ctx.register.default_pack)
+firm_list = data.firms(ctx.role, ctx.firm_id, ctx.snapshot_id, ctx.lang)
+names = dict(firm_list.select("firm_id", "name").iter_rows())
+st.title(t("scorecard.title"))
+try:
+    requested = st.query_params.get("firm")
+    firm = data.access(ctx.audience, ctx.snapshot_id).scoped_firm(requested if ctx.role == "firm" else None) or (
+        filters.choose("firm", sorted(names), requested or min(names), t("scorecard.choose_firm"), lambda f: f"{f} {names[f]}"))
+except AccessDenied:
+    st.error(t("app.denied"))
+    st.stop()
+
+judged = data.judged(ctx.role, ctx.firm_id, ctx.snapshot_id, pack).filter(pl.col("firm_id") == firm)
+months = sorted(judged.filter(pl.col("grain") == "month")["period"].unique().to_list())
+period = filters.period(ctx.lang, months)
+st.subheader(f"{firm} · {names.get(firm, firm)} · {period}")
+now = judged.filter(pl.col("period") == period).sort("standard_id")
+if now.is_empty():
+    st.info(t("app.no_data"))
+    st.stop()
+titles = components.standard_titles(ctx.register.pack(pack), ctx.lang)
+
+
+def fmt(r, value):
+    return i18n.fmt_value(value, r["metric_id"], r["dim"], ctx.lang)
+
+
+st.dataframe(pl.DataFrame({
+    t("scorecard.standard"): [f"{r['standard_id']} {titles[r['standard_id']]}" for r in now.iter_rows(named=True)],
+    t("scorecard.value"): [fmt(r, r["value"]) for r in now.iter_rows(named=True)],
+    t("scorecard.threshold"): [f"{fmt(r, r['meets'])} / {fmt(r, r['watch'])}" for r in now.iter_rows(named=True)],
+    t("scorecard.tier"): [components.tier_label(r["tier"], ctx.lang) + (f" ({t('reason.' + r['reason'])})" if r["reason"] else "")
+                          for r in now.iter_rows(named=True)],
+    t("scorecard.interval"): [f"{fmt(r, r['ci_low'])} – {fmt(r, r['ci_high'])}" if r["ci_low"] is not None else "–" for r in now.iter_rows(named=True)],
+    t("scorecard.volume"): [i18n.fmt_number(r["volume"], ctx.lang, 0) for r in now.iter_rows(named=True)],
+}), hide_index=True)
+
+standard = st.selectbox(t("scorecard.standard"), now["standard_id"].to_list(), format_func=lambda s: f"{s} {titles[s]}", key="trend_standard")
+trend = judged.filter((pl.col("standard_id") == standard) & (pl.col("grain") == "month")).sort("period")
+row = now.filter(pl.col("standard_id") == standard).row(0, named=True)
+figure = go.Figure(go.Scatter(x=trend["period"].to_list(), y=trend["value"].to_list(), mode="lines+markers", name=names.get(firm, firm),
+                              hovertemplate="%{x}: %{y:.3g}<extra></extra>"))
+for level, colour in (("meets", "#0072B2"), ("watch", "#E69F00")):
+    figure.add_hline(y=row[level], line_dash="dot", line_color=colour, annotation_text=components.tier_label(level, ctx.lang))
+figure.update_layout(title=t("scorecard.trend", standard=f"{standard} {titles[standard]}"), xaxis_title=t("filter.period"),
+                     yaxis_title=t(f"metric.{row['metric_id']}"), height=360)
+st.plotly_chart(figure, key="scorecard_trend")

@@ -1,0 +1,31 @@
+"""Standards: the register in force as a readable table (titles, thresholds, sources, effective dates)."""
+
+import polars as pl
+import streamlit as st
+
+from industry_metrics import i18n
+from industry_metrics.ui import components, filters
+
+ctx = components.context()
+t = lambda key, **f: i18n.t(key, ctx.lang, **f)  # noqa: E731
+pack_name = filters.pack(ctx.lang, sorted(ctx.register.packs), ctx.register.default_pack)
+pack = ctx.register.pack(pack_name)
+st.title(t("standards.title"))
+st.caption(t("standards.version", version=ctx.register.version, hash=ctx.register.content_hash[:12]))
+st.subheader(pack.title(ctx.lang))
+
+
+def unit_value(s, value):
+    return i18n.fmt_value(value, s.metric, s.dim, ctx.lang)
+
+
+st.dataframe(pl.DataFrame({
+    "id": [s.id for s in pack.standards],
+    t("scorecard.standard"): [s.title(ctx.lang) for s in pack.standards],
+    t("standards.metric"): [f"{s.metric} {t('metric.' + s.metric)}" for s in pack.standards],
+    t("scorecard.threshold"): [f"{unit_value(s, s.meets)} / {unit_value(s, s.watch)}" for s in pack.standards],
+    t("standards.min_volume"): [i18n.fmt_number(s.min_volume, ctx.lang, 0) for s in pack.standards],
+    t("standards.effective"): [i18n.fmt_date(s.effective_from, ctx.lang) for s in pack.standards],
+    t("standards.source"): [s.source for s in pack.standards],
+}), hide_index=True)
+st.caption(t("standards.caveat"))

@@ -1,0 +1,40 @@
+"""The filters every page shares, kept in the URL (st.query_params) so a view can be shared.
+
+A value from the URL is used only when it is one of the allowed choices; anything else falls
+back to the default. Filter values never become SQL text (queries bind values).
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Sequence
+
+import streamlit as st
+
+from .. import periods as periods_mod
+from ..i18n import t
+
+GRAINS = ("month", "quarter", "year")
+
+
+def choose(name: str, options: Sequence[str], default: str, label: str, fmt: Callable[[str], str] = str) -> str:
+    """A sidebar selectbox whose value lives in the URL under `name`."""
+    options = list(options)
+    if not options:
+        return default
+    wanted = st.query_params.get(name)
+    current = wanted if wanted in options else (default if default in options else options[0])
+    picked = st.sidebar.selectbox(label, options, index=options.index(current), format_func=fmt, key=f"filter_{name}")
+    if st.query_params.get(name) != picked:
+        st.query_params[name] = picked
+    return picked
+
+
+def period(lang: str, months: list[str]) -> str:
+    """Grain and period; quarters and years are those the months fall in."""
+    grain = choose("grain", GRAINS, "month", t("filter.grain", lang), lambda g: t(f"filter.grain_name.{g}", lang))
+    names = [p for p in periods_mod.rollups(months) if periods_mod.parse(p).grain == grain]
+    return choose("period", names[::-1], names[-1] if names else "", t("filter.period", lang))
+
+
+def pack(lang: str, packs: list[str], default: str) -> str:
+    return choose("pack", packs, default, t("filter.pack", lang))

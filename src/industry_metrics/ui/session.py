@@ -1,0 +1,71 @@
+"""Who is signed in, and in which language: kept in st.session_state, checked on every run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from .. import auth, i18n
+
+
+def lang() -> str:
+    """The language: from the URL (?lang=en) when valid, else the session's, else Chinese."""
+    chosen = st.query_params.get("lang")
+    if chosen in i18n.LANGS:
+        st.session_state["lang"] = chosen
+    return st.session_state.get("lang", i18n.DEFAULT_LANG)
+
+
+def language_switch() -> str:
+    current = lang()
+    picked = st.sidebar.radio(i18n.t("app.language", current), i18n.LANGS, index=i18n.LANGS.index(current),
+                              format_func=lambda code: {"zh": "中文", "en": "English"}[code], horizontal=True, key="lang_switch")
+    if picked != current:
+        st.session_state["lang"] = picked
+        st.query_params["lang"] = picked
+        st.rerun()
+    return picked
+
+
+def identity() -> auth.Identity | None:
+    """The signed-in identity, or None (also when the session expired)."""
+    who = st.session_state.get("identity")
+    if who is None:
+        return None
+    if who.expired():
+        del st.session_state["identity"]
+        st.session_state["expired"] = True
+        return None
+    st.session_state["identity"] = who.touch()
+    return st.session_state["identity"]
+
+
+def sign_in_form(data_dir: Path, language: str) -> None:
+    st.title(i18n.t("app.title", language))
+    st.caption(i18n.t("app.subtitle", language))
+    if st.session_state.pop("expired", False):
+        st.info(i18n.t("signin.expired", language))
+    with st.form("sign_in"):
+        st.subheader(i18n.t("signin.title", language))
+        username = st.text_input(i18n.t("signin.username", language), key="signin_user")
+        password = st.text_input(i18n.t("signin.password", language), type="password", key="signin_password")
+        submitted = st.form_submit_button(i18n.t("signin.submit", language))
+    if submitted:
+        try:
+            st.session_state["identity"] = auth.authenticate(data_dir, username.strip(), password)
+            st.rerun()
+        except auth.AuthError as exc:
+            st.error(i18n.t("signin.locked", language, minutes=exc.minutes) if exc.code == "locked" else i18n.t("signin.failed", language))
+    demo = auth.demo_credentials(data_dir)
+    if demo:
+        with st.expander(i18n.t("signin.demo_users", language)):
+            st.dataframe([{"user": u, "password": p} for u, p in demo.items()], hide_index=True)
+
+
+def sign_out_button(language: str) -> None:
+    who = st.session_state["identity"]
+    st.sidebar.caption(i18n.t("app.signed_in_as", language, name=who.display_name, role=i18n.t(f"role.{who.role}", language)))
+    if st.sidebar.button(i18n.t("app.sign_out", language)):
+        del st.session_state["identity"]
+        st.rerun()
