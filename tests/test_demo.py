@@ -269,16 +269,23 @@ def test_ensure_demo_builds_once_when_two_callers_race(tmp_path):
     assert json.loads((tmp_path / demo.MANIFEST).read_text(encoding="utf-8")) == results[0]
 
 
-def test_app_shows_what_was_loaded(built, monkeypatch):
+def test_app_opens_on_the_demo_with_its_accounts(built, monkeypatch):
+    """On the demo the sign-in page lists the demo accounts; staff then see every submission status."""
     from streamlit.testing.v1 import AppTest
 
+    from industry_metrics import auth
+
     monkeypatch.setenv("INDUSTRY_METRICS_DATA_DIR", str(built[0]))
-    at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "app.py"), default_timeout=60).run()
+    at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "app.py"), default_timeout=60)
+    at.query_params["lang"] = "en"
+    at.run()
     assert not at.exception
-    metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Member firms"] == "30" and metrics["Snapshot"] == str(Store(built[0]).snapshot().id)
-    tables = at.dataframe
-    rows = dict(zip(tables[0].value["table"], tables[0].value["rows"]))
-    assert rows == {k: v for k, v in built[1]["rows"].items()}
-    statuses = set(tables[1].value["status"])
-    assert statuses == {"accepted", "superseded", "rejected"}
+    accounts = auth.demo_credentials(built[0])
+    assert set(at.dataframe[0].value["user"]) == set(accounts) and len(accounts) == 32
+    at.text_input(key="signin_user").input("staff")
+    at.text_input(key="signin_password").input(accounts["staff"])
+    at.button[0].click().run()
+    at.switch_page("app_pages/submissions.py").run()
+    assert not at.exception
+    statuses = set(at.dataframe[0].value["Status"])
+    assert statuses == {"Accepted", "Superseded", "Rejected"}
