@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import click
 from tqdm import tqdm
 
 from .. import ingest as ingest_mod
-from .. import paths, pipeline
+from .. import audit, paths, pipeline
 from ..store import Store
 from .options import data_dir_option, lang_option
 
@@ -33,6 +34,9 @@ def ingest_command(firm_id, period, confirm, report_json, files, data_dir, lang)
 
     root = paths.data_dir(data_dir)
     result = ingest_mod.ingest(root, firm_id, period, [Path(f) for f in files], confirm=confirm, progress=progress)
+    audit.record(root, os.environ.get("USER", "cli"), f"submission_{result.status}", f"{firm_id} {period}", role="cli",
+                 firm_id=firm_id, details={"confirmed": confirm, "submission_id": result.report.get("submission_id"),
+                                           "files": [f["name"] for f in result.report["files"]]})
     if result.status == "accepted":
         bar.set_description("refreshing metrics")
         pipeline.after_submission(root, result.record)

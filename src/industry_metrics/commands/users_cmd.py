@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
 
-from .. import auth, paths
+from .. import audit, auth, paths
 from .options import data_dir_option
 
 
@@ -14,6 +15,10 @@ def _password(from_stdin: bool) -> str:
     if from_stdin:
         return sys.stdin.readline().rstrip("\n")
     return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
+def _operator() -> str:
+    return os.environ.get("USER", "cli")
 
 
 def _fail(exc: auth.AuthError) -> None:
@@ -38,6 +43,7 @@ def add(username, role, firm_id, display_name, password_stdin, data_dir):
         auth.add_user(paths.data_dir(data_dir), username, role, _password(password_stdin), firm_id, display_name)
     except auth.AuthError as exc:
         _fail(exc)
+    audit.record(paths.data_dir(data_dir), _operator(), "users_add", username, details={"role": role, "firm_id": firm_id})
     click.echo(f"added {username} ({role}{' ' + firm_id if firm_id else ''})")
 
 
@@ -55,6 +61,7 @@ def set_password(username, password_stdin, data_dir):
         auth.add_user(root, username, user["role"], _password(password_stdin), user["firm_id"], user["display_name"])
     except auth.AuthError as exc:
         _fail(exc)
+    audit.record(root, _operator(), "users_set_password", username)
     click.echo(f"password changed for {username}")
 
 
@@ -67,6 +74,7 @@ def remove(username, data_dir):
         auth.remove_user(paths.data_dir(data_dir), username)
     except auth.AuthError as exc:
         _fail(exc)
+    audit.record(paths.data_dir(data_dir), _operator(), "users_remove", username)
     click.echo(f"removed {username}")
 
 
@@ -78,4 +86,26 @@ def list_users(data_dir):
         click.echo(f"{name:<16} {user['role']:<12} {user['firm_id'] or '-':<8} {user['display_name']}")
 
 
-commands = [users_group]
+@click.command("audit")
+@click.option("--since", help="Only events at or after this ISO time.")
+@click.option("--actor", help="Only this actor's events.")
+@click.option("--action", help="Only this action (sign_in, submission_accepted, users_add, ...).")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@data_dir_option
+def audit_command(since, actor, action, fmt, data_dir):
+    """Export the audit log; exits 1 when its hash chain is broken (the first broken line is named)."""
+    root = paths.data_dir(data_dir)
+    frame = audit.read(root, since, actor, action).drop("prev")
+    if fmt == "csv":
+        click.echo(frame.write_csv(), nl=False)
+    elif fmt == "json":
+        click.echo(frame.write_json())
+    else:
+        for r in frame.iter_rows(named=True):
+            click.echo(f"{r['at']}  {r['actor']:<12} {r['action']:<22} {r['target']}  {r['details']}")
+    broken = audit.verify(root)
+    if broken:
+        raise click.ClickException(f"the audit log's chain is broken at line {broken}")
+
+
+commands = [users_group, audit_command]

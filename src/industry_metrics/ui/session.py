@@ -6,7 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from .. import auth, i18n
+from .. import audit, auth, i18n
 
 
 def lang() -> str:
@@ -53,9 +53,12 @@ def sign_in_form(data_dir: Path, language: str) -> None:
         submitted = st.form_submit_button(i18n.t("signin.submit", language))
     if submitted:
         try:
-            st.session_state["identity"] = auth.authenticate(data_dir, username.strip(), password)
+            who = auth.authenticate(data_dir, username.strip(), password)
+            audit.record(data_dir, who.username, "sign_in", role=who.role, firm_id=who.firm_id)
+            st.session_state["identity"] = who
             st.rerun()
         except auth.AuthError as exc:
+            audit.record(data_dir, username.strip()[:64], "sign_in_failed", details={"reason": exc.code})
             st.error(i18n.t("signin.locked", language, minutes=exc.minutes) if exc.code == "locked" else i18n.t("signin.failed", language))
     demo = auth.demo_credentials(data_dir)
     if demo:
