@@ -11,7 +11,7 @@ from industry_metrics import demo, i18n, paths
 from industry_metrics.store import Store
 from industry_metrics.ui import session
 
-st.set_page_config(page_title="Industry Metrics", layout="wide")
+st.set_page_config(page_title=i18n.t("app.tab_title", session.lang()), layout="wide")
 data_dir = paths.data_dir()
 lang = session.language_switch()
 

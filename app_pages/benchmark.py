@@ -35,10 +35,10 @@ for metric_id in ("V1", "V2", "V3", "V4", "V5", "V6", "V7", "V9", "C1", "C3", "R
     mine = own.filter((pl.col("period") == period) & (pl.col("metric_id") == metric_id) & (pl.col("dim") == ""))
     value = mine["value"][0] if mine.height else None
     rows.append({"metric_id": metric_id, "value": value, "median": figure.median, "p25": figure.p25, "p75": figure.p75,
-                 "contributors": figure.contributors, "better_than_pct": figure.better_than_pct,
+                 "contributors": figure.contributors, "better_than_pct": figure.better_than_pct, "level_pct": figure.level_pct,
                  "suppressed": figure.reason or "", "widened": any(n.startswith("widened") for n in figure.notes)})
 table = pl.DataFrame(rows, schema={"metric_id": pl.String, "value": pl.Float64, "median": pl.Float64, "p25": pl.Float64,
-                                   "p75": pl.Float64, "contributors": pl.Int64, "better_than_pct": pl.Float64,
+                                   "p75": pl.Float64, "contributors": pl.Int64, "better_than_pct": pl.Float64, "level_pct": pl.Float64,
                                    "suppressed": pl.String, "widened": pl.Boolean})
 
 for r in table.iter_rows(named=True):
@@ -50,7 +50,10 @@ for r in table.iter_rows(named=True):
         left.warning(t("benchmark.suppressed", reason=t(f"reason.{r['suppressed']}")))
         continue
     if r["better_than_pct"] is not None and r["value"] is not None:
-        left.success(t("benchmark.position", pct=f"{r['better_than_pct']:.0f}"))
+        position = t("benchmark.position", pct=f"{r['better_than_pct']:.0f}")
+        if r["level_pct"]:
+            position += t("benchmark.level", pct=f"{r['level_pct']:.0f}")
+        left.success(position)
     if r["widened"]:
         left.caption(t("reason.widened"))
     left.caption(f"{t('benchmark.contributors')}: {r['contributors']}")

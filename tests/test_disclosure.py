@@ -155,3 +155,9 @@ def test_an_inner_group_published_beside_its_outer_group_leaves_a_safe_remainder
     rest = [v for f, v in outer.items() if f not in inner]
     if reason is None and rest:
         assert d.primary_reason(rest, S) is None
+
+
+def test_ties_are_reported_as_level_not_worse():
+    members = contributions([(0.0, 10), (0.0, 10), (0.0, 10), (0.0, 10), (0.0, 10), (3.0, 10)])
+    fig = d.peer_figure("F00", 0.0, [("all", members)], S)
+    assert (fig.better_than_pct, fig.level_pct) == (20.0, 80.0)  # peers: four at 0 (level), one at 3 (worse)

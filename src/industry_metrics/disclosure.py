@@ -117,6 +117,7 @@ class PeerFigure:
     p25: float | None = None
     p75: float | None = None
     better_than_pct: float | None = None
+    level_pct: float | None = None  # peers with exactly the viewer's value (ties are neither better nor worse)
     reason: str | None = None  # set when suppressed
     notes: tuple[str, ...] = field(default_factory=tuple)
 
@@ -155,10 +156,11 @@ def peer_figure(
 def _figure(name, requested, peers, viewer_value, settings, lower_is_better, notes) -> PeerFigure:
     values = sorted(c.value for c in peers)
     quartiles = len(values) >= settings.quartiles_min_firms
-    better = None
+    better = level = None
     if viewer_value is not None:
         worse = sum(1 for v in values if (v > viewer_value if lower_is_better else v < viewer_value))
         better = 100.0 * worse / len(values)
+        level = 100.0 * sum(1 for v in values if v == viewer_value) / len(values)
     return PeerFigure(
         group=name,
         requested_group=requested,
@@ -167,6 +169,7 @@ def _figure(name, requested, peers, viewer_value, settings, lower_is_better, not
         p25=quantile(values, 0.25) if quartiles else None,
         p75=quantile(values, 0.75) if quartiles else None,
         better_than_pct=better,
+        level_pct=level,
         notes=notes,
     )
 

@@ -20,7 +20,7 @@ def lang() -> str:
 def language_switch() -> str:
     current = lang()
     picked = st.sidebar.radio(i18n.t("app.language", current), i18n.LANGS, index=i18n.LANGS.index(current),
-                              format_func=lambda code: {"zh": "中文", "en": "English"}[code], horizontal=True, key="lang_switch")
+                              format_func=lambda code: i18n.t(f"lang.{code}", code), horizontal=True, key="lang_switch")
     if picked != current:
         st.session_state["lang"] = picked
         st.query_params["lang"] = picked
