@@ -193,3 +193,16 @@ class Access:
         band_members = [c for c in everyone if self._firms.get(c.firm_id) and self._firms[c.firm_id].size_band == band]
         groups = [(f"band:{band}", band_members), ("all", everyone)] if group == "band" else [("all", everyone)]
         return disclosure.peer_figure(firm, own_value, groups, settings, lower_is_better=lower_is_better)
+
+    # ---- events ------------------------------------------------------------------------------
+    def contact_heat(self, period: str, firm_id: str | None = None) -> pl.DataFrame:
+        """Outbound contacts by weekday and hour: a firm its own; staff one firm or all; not for regulators."""
+        from . import periods, queries, reader
+
+        if self.audience.role == "regulator":
+            raise AccessDenied("regulators receive report packs, not event-level views")
+        firm = self.scoped_firm(firm_id)
+        span = periods.parse(period)
+        con = reader.connect(self.snapshot)
+        params = {"firm_id": firm, "first_day": span.first_day, "last_day": span.last_day}
+        return queries.run(con, "events/contact_heat", params).pl()
