@@ -206,3 +206,11 @@ class Access:
         con = reader.connect(self.snapshot)
         params = {"firm_id": firm, "first_day": span.first_day, "last_day": span.last_day}
         return queries.run(con, "events/contact_heat", params).pl()
+
+    def fee_mix(self, period: str) -> pl.DataFrame:
+        """The industry-wide fee-model mix (spec: fee models only as the industry's mix, never per firm)."""
+        from . import periods, queries, reader
+
+        span = periods.parse(period)
+        con = reader.connect(self.snapshot)
+        return queries.run(con, "events/fee_mix", {"first_day": span.first_day, "last_day": span.last_day}).pl()
