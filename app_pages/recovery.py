@@ -21,7 +21,8 @@ points = table.filter((pl.col("firm_id") == who) & (pl.col("metric_id") == "R1")
 points = points.with_columns(pl.col("dim").str.extract(r"vintage=([0-9-]+)").alias("vintage"),
                              pl.col("dim").str.extract(r"m=([0-9]+)").cast(pl.Int64).alias("m"))
 curves = go.Figure()
-for vintage in sorted(points["vintage"].unique().to_list()):
+# vintages placed before the first submitted month lack their early payments: their curves would mislead
+for vintage in sorted(v for v in points["vintage"].unique().to_list() if months and v >= months[0]):
     rows = points.filter(pl.col("vintage") == vintage).sort("m")
     curves.add_trace(go.Scatter(x=rows["m"].to_list(), y=rows["value"].to_list(), mode="lines+markers", name=vintage,
                                 hovertemplate=t("recovery.curve_hover") + "<extra></extra>"))

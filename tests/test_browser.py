@@ -74,7 +74,7 @@ def test_a_firm_signs_in_switches_language_and_downloads_its_benchmark(server):
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.goto(f"{url}/?lang=zh", wait_until="networkidle")
         page.get_by_label(i18n.t("signin.username", "zh")).fill("f003")
-        page.get_by_label(i18n.t("signin.password", "zh")).fill(password)
+        page.get_by_role("textbox", name=i18n.t("signin.password", "zh")).fill(password)
         page.get_by_role("button", name=i18n.t("signin.submit", "zh")).click()
         page.get_by_role("heading", name=i18n.t("scorecard.title", "zh")).wait_for(timeout=60_000)
         page.screenshot(path=str(OUT / "scorecard-zh.png"))
