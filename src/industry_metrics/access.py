@@ -214,3 +214,13 @@ class Access:
         span = periods.parse(period)
         con = reader.connect(self.snapshot)
         return queries.run(con, "events/fee_mix", {"first_day": span.first_day, "last_day": span.last_day}).pl()
+
+    def complaint_close_days(self, period: str, firm_id: str | None = None) -> pl.DataFrame:
+        """Days to close complaints closed in the period: a firm its own; staff one firm or all."""
+        from . import periods, queries, reader
+
+        if self.audience.role == "regulator":
+            raise AccessDenied("regulators receive report packs, not event-level views")
+        span = periods.parse(period)
+        params = {"firm_id": self.scoped_firm(firm_id), "first_day": span.first_day, "last_day": span.last_day}
+        return queries.run(reader.connect(self.snapshot), "events/complaint_close_days", params).pl()
