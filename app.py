@@ -27,8 +27,8 @@ if who is None:
 session.sign_out_button(lang)
 
 PAGES = {
-    "association": ["overview", "firms", "scorecard", "conduct", "complaints", "recovery", "submissions", "standards"],
-    "firm": ["scorecard", "benchmark", "conduct", "complaints", "recovery", "submissions", "standards"],
+    "association": ["overview", "firms", "scorecard", "conduct", "complaints", "recovery", "process", "submissions", "standards"],
+    "firm": ["scorecard", "benchmark", "conduct", "complaints", "recovery", "process", "submissions", "standards"],
     "regulator": ["overview", "firms", "standards"],
 }
 pages = [st.Page(f"app_pages/{name}.py", title=i18n.t(f"nav.{name}", lang), url_path=name) for name in PAGES[who.role]]

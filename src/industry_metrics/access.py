@@ -224,3 +224,12 @@ class Access:
         span = periods.parse(period)
         params = {"firm_id": self.scoped_firm(firm_id), "first_day": span.first_day, "last_day": span.last_day}
         return queries.run(reader.connect(self.snapshot), "events/complaint_close_days", params).pl()
+
+    def process_stages(self, period: str, firm_id: str | None = None) -> pl.DataFrame:
+        """Cases by collection stage at period end: a firm its own; staff every firm (firm_id None = all)."""
+        from . import periods, queries, reader
+
+        if self.audience.role == "regulator":
+            raise AccessDenied("regulators receive report packs, not case-level views")
+        params = {"month": periods.parse(period).months[-1], "firm_id": self.scoped_firm(firm_id)}
+        return queries.run(reader.connect(self.snapshot), "events/process_stages", params).pl()
