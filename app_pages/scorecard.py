@@ -57,3 +57,11 @@ for level, colour in (("meets", "#0072B2"), ("watch", "#E69F00")):
 figure.update_layout(title=t("scorecard.trend", standard=f"{standard} {titles[standard]}"), xaxis_title=t("filter.period"),
                      yaxis_title=t(f"metric.{row['metric_id']}"), height=360)
 st.plotly_chart(figure, key="scorecard_trend")
+
+if row["tier"] in ("breach", "watch") and row["metric_id"] in ("V1", "V2", "V3", "V4", "V5", "V6", "V7"):
+    st.subheader(t("scorecard.events_title", standard=standard))
+    events = data.access(ctx.audience, ctx.snapshot_id).breach_events(pack, period, row["metric_id"], firm)
+    st.caption(t("scorecard.events_count", n=events.height))
+    st.dataframe(events.head(200), hide_index=True)
+    st.download_button(t("scorecard.events_download"), events.write_csv(), file_name=f"events-{firm}-{period}-{standard}.csv",
+                       mime="text/csv", key="events_download")

@@ -111,3 +111,24 @@ def test_cache_keys_differ_by_audience_and_snapshot(demo_dir):
         Access(demo_dir, Audience("association"), snapshot_id=1).cache_key,
     }
     assert len(keys) == 5
+
+
+@pytest.mark.parametrize("metric_id", ["V1", "V2", "V5", "V6"])
+def test_breach_events_are_exactly_the_metrics_numerator(demo_dir, metric_id):
+    """The drill-down lists the same contacts the metric counts (cn: one window all week, no holidays)."""
+    staff = Access(demo_dir, Audience("association"))
+    table = staff.metrics(PACK)
+    row = table.filter((pl.col("period") == "2026-10") & (pl.col("metric_id") == metric_id) & (pl.col("dim") == "")
+                       & (pl.col("firm_id") != "ALL")).sort("numerator", descending=True).row(0, named=True)
+    events = staff.breach_events(PACK, "2026-10", metric_id, row["firm_id"])
+    assert events.height == row["numerator"]
+    assert set(events.columns) == {"contact_ref", "case_ref", "debtor_ref", "local_time", "channel", "party", "connected", "recorded"}
+
+
+def test_breach_events_follow_the_scope(demo_dir):
+    with pytest.raises(AccessDenied):
+        Access(demo_dir, Audience("firm", "F001")).breach_events(PACK, "2026-10", "V1", "F003")
+    with pytest.raises(AccessDenied):
+        Access(demo_dir, Audience("regulator")).breach_events(PACK, "2026-10", "V1", "F003")
+    own = Access(demo_dir, Audience("firm", "F003")).breach_events(PACK, "2026-10", "V1")
+    assert own["contact_ref"].str.starts_with("F003").all()

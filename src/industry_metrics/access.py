@@ -233,3 +233,21 @@ class Access:
             raise AccessDenied("regulators receive report packs, not case-level views")
         params = {"month": periods.parse(period).months[-1], "firm_id": self.scoped_firm(firm_id)}
         return queries.run(reader.connect(self.snapshot), "events/process_stages", params).pl()
+
+    def breach_events(self, pack: str, period: str, metric_id: str, firm_id: str | None = None) -> pl.DataFrame:
+        """The contacts behind one firm's conduct figure (pseudonymous refs only); staff or the firm itself."""
+        from . import metrics, periods, pipeline, queries, reader
+
+        if self.audience.role == "regulator":
+            raise AccessDenied("regulators never receive case-level rows")
+        firm = self.scoped_firm(firm_id)
+        if firm is None or metric_id not in ("V1", "V2", "V3", "V4", "V5", "V6", "V7"):
+            raise AccessDenied("events are listed for one firm's conduct metric")
+        span = periods.parse(period)
+        params = pipeline.pack_params(self.data_dir, pack)
+        con = reader.connect(self.snapshot)
+        metrics.prepare(con, [period])
+        bound = {"firm_id": firm, "first_day": span.first_day, "last_day": span.last_day, "metric_id": metric_id,
+                 "quiet_start": params["V1"]["quiet_start"], "quiet_end": params["V1"]["quiet_end"],
+                 "v2_cap": params["V2"]["cap"], "v3_cap": params["V3"]["cap"], "min_collectors": params["V7"]["min_collectors"]}
+        return queries.run(con, "events/breach_contacts", bound).pl()
