@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import multiprocessing
+import subprocess
+import sys
 
 from industry_metrics import audit
 
@@ -30,18 +31,17 @@ def test_read_filters(tmp_path):
     assert audit.read(tmp_path, action="sign_in")["actor"].to_list() == ["ann"]
 
 
-def _writer(folder: str, name: str) -> None:
-    for i in range(40):
-        audit.record(folder, name, "download", details={"i": i})
+WRITER = """
+import sys
+from industry_metrics import audit
+for i in range(40):
+    audit.record(sys.argv[1], sys.argv[2], "download", details={"i": i})
+"""
 
 
 def test_two_processes_append_without_breaking_lines_or_the_chain(tmp_path):
-    context = multiprocessing.get_context("spawn")
-    workers = [context.Process(target=_writer, args=(str(tmp_path), n)) for n in ("p1", "p2")]
-    for w in workers:
-        w.start()
-    for w in workers:
-        w.join()
+    workers = [subprocess.Popen([sys.executable, "-c", WRITER, str(tmp_path), name]) for name in ("p1", "p2")]
+    assert [w.wait(timeout=120) for w in workers] == [0, 0]
     assert audit.read(tmp_path).height == 80
     assert audit.verify(tmp_path) is None
 
