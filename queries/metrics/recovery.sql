@@ -13,15 +13,29 @@ r1_points as (
     select tm.period, tm.month, tm.month_idx - s.m as vintage_idx, s.m
     from target_months as tm cross join steps as s
 ),
+-- per case facts, computed once from the payments rather than once per period: what each case had paid within m months
+-- of placement (R1), its first payment (R4) and its payments per calendar month (R2)
+case_keys as (select distinct firm_id, case_ref, placed_on from stg_cases),
+paid_within as (
+    select c.firm_id, c.case_ref, c.placed_on, s.m, sum(p.amount) as paid
+    from case_keys as c
+    join pays as p on p.firm_id = c.firm_id and p.case_ref = c.case_ref
+    join steps as s on p.paid_on < c.placed_on + s.m * interval '1 month'
+    group by c.firm_id, c.case_ref, c.placed_on, s.m
+),
+first_paid as (select firm_id, case_ref, min(paid_on) as paid_on from pays group by firm_id, case_ref),
+paid_months as (
+    select firm_id, case_ref, date_trunc('month', paid_on) as month_start, sum(amount) as amount
+    from pays group by firm_id, case_ref, date_trunc('month', paid_on)
+),
 r1_cases as (
     select h.period, h.grain, h.firm_id, h.case_ref, h.vintage, pt.m, h.amount_placed,
-           h.product, h.dpd_bucket, h.region_code, coalesce(sum(p.amount), 0) as paid
+           h.product, h.dpd_bucket, h.region_code, coalesce(w.paid, 0) as paid
     from stg_history_cases as h
     join r1_points as pt on pt.period = h.period and pt.vintage_idx = h.vintage_idx
     join submitted as sub on sub.firm_id = h.firm_id and sub.month = pt.month
-    left join pays as p
-        on p.firm_id = h.firm_id and p.case_ref = h.case_ref and p.paid_on < h.placed_on + pt.m * interval '1 month'
-    group by h.period, h.grain, h.firm_id, h.case_ref, h.vintage, pt.m, h.amount_placed, h.product, h.dpd_bucket, h.region_code
+    left join paid_within as w
+        on w.firm_id = h.firm_id and w.case_ref = h.case_ref and w.placed_on = h.placed_on and w.m = pt.m
 ),
 r1 as (
     select firm_id, period, grain, 'R1' as metric_id, 'vintage=' || vintage || ';m=' || cast(m as varchar) as dim,
@@ -41,14 +55,22 @@ r1 as (
     from r1_cases where m = 6 group by firm_id, period, grain, region_code
 ),
 -- R2: the cohort active at the period's start, its opening balance and what it paid in the period
+-- each period's payments per case split at its first day (calendar months: a bucket is wholly before or inside P)
+period_pays as (
+    select tp.period, pm.firm_id, pm.case_ref,
+           sum(pm.amount) filter (where pm.month_start < tp.first_day) as paid_before,
+           sum(pm.amount) filter (where pm.month_start >= tp.first_day) as paid_in
+    from target_periods as tp
+    join paid_months as pm on pm.month_start <= tp.last_day
+    group by tp.period, pm.firm_id, pm.case_ref
+),
 r2_cases as (
     select h.period, h.grain, h.firm_id, h.case_ref, h.product, h.dpd_bucket, h.region_code,
-           greatest(h.amount_placed - coalesce(sum(p.amount) filter (where p.paid_on < h.first_day), 0), 0) as outstanding,
-           coalesce(sum(p.amount) filter (where p.paid_on >= h.first_day and p.paid_on <= h.last_day), 0) as paid_in
+           greatest(h.amount_placed - coalesce(pp.paid_before, 0), 0) as outstanding,
+           coalesce(pp.paid_in, 0) as paid_in
     from stg_history_cases as h
-    left join pays as p on p.firm_id = h.firm_id and p.case_ref = h.case_ref and p.paid_on <= h.last_day
+    left join period_pays as pp on pp.period = h.period and pp.firm_id = h.firm_id and pp.case_ref = h.case_ref
     where h.placed_on < h.first_day and (h.closed_on is null or h.closed_on >= h.first_day)
-    group by h.period, h.grain, h.firm_id, h.case_ref, h.product, h.dpd_bucket, h.region_code, h.amount_placed, h.first_day
 ),
 r2 as (
     select firm_id, period, grain, 'R2' as metric_id, '' as dim, sum(paid_in) as numerator, sum(outstanding) as denominator
@@ -76,18 +98,17 @@ r3 as (
     group by c.firm_id, c.period, c.grain
 ),
 -- R4: time to first payment, censored at closure or at censor_day (the period's last day, or the snapshot's last period end if earlier)
+-- the first payment counts only when it is on or before the censoring day (a later first payment means none by then)
 r4_cases as (
     select h.period, h.grain, h.firm_id, h.vintage, h.product, h.dpd_bucket, h.region_code,
-           min(p.paid_on) is not null as event,
-           case when min(p.paid_on) is not null then datediff('day', h.placed_on, min(p.paid_on))
+           f.paid_on is not null as event,
+           case when f.paid_on is not null then datediff('day', h.placed_on, f.paid_on)
                 else greatest(datediff('day', h.placed_on,
                      case when h.closed_on is not null and h.closed_on <= h.censor_day then h.closed_on else h.censor_day end), 0)
            end as t
     from stg_history_cases as h
-    left join pays as p on p.firm_id = h.firm_id and p.case_ref = h.case_ref and p.paid_on <= h.censor_day
+    left join first_paid as f on f.firm_id = h.firm_id and f.case_ref = h.case_ref and f.paid_on <= h.censor_day
     where h.vintage_idx between h.last_month_idx - 11 and h.last_month_idx
-    group by h.period, h.grain, h.firm_id, h.case_ref, h.vintage, h.product, h.dpd_bucket, h.region_code,
-             h.placed_on, h.closed_on, h.censor_day
 ),
 r4_firms as (
     select period, grain, firm_id, vintage, product, dpd_bucket, region_code, event, t from r4_cases

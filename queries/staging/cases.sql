@@ -1,5 +1,6 @@
 -- purpose: every stored case row, typed and with the derived keys the metrics group by (dpd bucket, vintage)
--- grain: one row per (firm_id, period, case_ref): period is the submission month
+-- grain: one row per (firm_id, period, case_ref): period is the submission month; next_month = the case's next report
+--   (computed once here: the period and history case sets pick a case's row for a period with it)
 -- params: none
 select
     c.firm_id,
@@ -25,5 +26,6 @@ select
         else 'M6+'
     end as dpd_bucket,
     strftime(c.placed_on, '%Y-%m') as vintage,
-    extract(year from c.placed_on) * 12 + extract(month from c.placed_on) - 1 as vintage_idx
+    extract(year from c.placed_on) * 12 + extract(month from c.placed_on) - 1 as vintage_idx,
+    lead(c.period) over (partition by c.firm_id, c.case_ref order by c.period) as next_month
 from cases as c
