@@ -3,8 +3,8 @@
 import polars as pl
 import streamlit as st
 
-from industry_metrics import i18n
-from industry_metrics.ui import components, filters
+from industry_metrics import i18n, standards
+from industry_metrics.ui import components, data, editor, filters, session
 
 ctx = components.context()
 t = lambda key, **f: i18n.t(key, ctx.lang, **f)  # noqa: E731
@@ -29,3 +29,20 @@ st.dataframe(pl.DataFrame({
     t("standards.source"): [s.source for s in pack.standards],
 }), hide_index=True)
 st.caption(t("standards.caveat"))
+
+if ctx.role == "association":
+    st.subheader(t("standards.edit_title"))
+    rows = pl.DataFrame({"id": [s.id for s in pack.standards], "meets": [s.meets for s in pack.standards],
+                         "watch": [s.watch for s in pack.standards], "min_volume": [s.min_volume for s in pack.standards]})
+    edited = st.data_editor(rows, disabled=["id"], hide_index=True, key="standards_editor")
+    version = st.text_input(t("standards.new_version"), key="standards_version")
+    if st.button(t("standards.save"), key="standards_save") and not version.strip():
+        st.error(t("standards.need_version"))
+    elif st.session_state.get("standards_save"):
+        try:
+            path = editor.save_thresholds(data.data_dir(), ctx.register, pack_name, pl.DataFrame(edited), version.strip(),
+                                          session.identity())
+            st.success(t("standards.saved", version=version.strip(), file=path.name))
+            st.cache_data.clear()
+        except standards.RegisterError as exc:
+            st.error(t("standards.invalid", error=str(exc)))

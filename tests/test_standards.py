@@ -279,3 +279,29 @@ def test_cli_check_lists_every_error(tmp_path, raw):
         "edited.toml: pack us-regf, standard US02, field metric: 'U9' is not in the metric catalogue "
         + ", ".join(standards.CATALOGUE),
     ]
+
+
+def test_staff_edits_in_the_app_become_a_validated_audited_version(tmp_path):
+    from datetime import datetime, timezone
+
+    import polars as pl
+
+    from industry_metrics import audit, auth
+    from industry_metrics.ui import editor
+
+    register = standards.load(tmp_path)
+    pack = register.pack("cn")
+    rows = pl.DataFrame({"id": [s.id for s in pack.standards], "meets": [s.meets for s in pack.standards],
+                         "watch": [s.watch for s in pack.standards], "min_volume": [s.min_volume for s in pack.standards]})
+    now = datetime.now(timezone.utc)
+    who = auth.Identity("ann", "association", None, "Ann", now, now)
+    edited = rows.with_columns(pl.when(pl.col("id") == "S01").then(3.0).otherwise(pl.col("watch")).alias("watch"))
+    editor.save_thresholds(tmp_path, register, "cn", edited, "2026.2", who)
+    assert standards.load(tmp_path).version == "2026.2"
+    assert standards.load(tmp_path).pack("cn").standards[0].watch == 3.0
+    entry = audit.read(tmp_path).row(0, named=True)
+    assert entry["action"] == "register_edit" and '"S01"' in entry["details"]
+    wrong = rows.with_columns(pl.when(pl.col("id") == "S02").then(-1.0).otherwise(pl.col("watch")).alias("watch"))
+    with pytest.raises(RegisterError, match="S02"):
+        editor.save_thresholds(tmp_path, standards.load(tmp_path), "cn", wrong, "2026.3", who)
+    assert standards.load(tmp_path).version == "2026.2"
