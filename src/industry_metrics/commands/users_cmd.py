@@ -13,7 +13,7 @@ from .options import data_dir_option
 
 def _password(from_stdin: bool) -> str:
     if from_stdin:
-        return sys.stdin.readline().rstrip("\n")
+        return sys.stdin.readline().rstrip("\r\n")
     return click.prompt("Password", hide_input=True, confirmation_prompt=True)
 
 
@@ -38,7 +38,7 @@ def users_group():
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input (for scripts).")
 @data_dir_option
 def add(username, role, firm_id, display_name, password_stdin, data_dir):
-    """Add (or replace) an account; the password is asked for twice."""
+    """Add an account; the password is asked for twice."""
     try:
         auth.add_user(paths.data_dir(data_dir), username, role, _password(password_stdin), firm_id, display_name)
     except auth.AuthError as exc:
@@ -54,15 +54,35 @@ def add(username, role, firm_id, display_name, password_stdin, data_dir):
 def set_password(username, password_stdin, data_dir):
     """Give an account a new password."""
     root = paths.data_dir(data_dir)
-    user = auth.users(root).get(username)
-    if user is None:
+    if username not in auth.users(root):
         raise click.ClickException(f"no user {username!r}")
     try:
-        auth.add_user(root, username, user["role"], _password(password_stdin), user["firm_id"], user["display_name"])
+        auth.set_password(root, username, _password(password_stdin))
     except auth.AuthError as exc:
         _fail(exc)
     audit.record(root, _operator(), "users_set_password", username)
     click.echo(f"password changed for {username}")
+
+
+def _switch(name: str, disabled: bool):
+    @users_group.command(name)
+    @click.argument("username")
+    @data_dir_option
+    def switch(username, data_dir):
+        root = paths.data_dir(data_dir)
+        try:
+            auth.set_disabled(root, username, disabled)
+        except auth.AuthError as exc:
+            _fail(exc)
+        audit.record(root, _operator(), f"users_{name}", username)
+        click.echo(f"{name}d {username}")
+
+    switch.help = "Stop an account from signing in (it stays listed)." if disabled else "Let a disabled account sign in again."
+    return switch
+
+
+_switch("disable", True)
+_switch("enable", False)
 
 
 @users_group.command("remove")
@@ -83,7 +103,8 @@ def remove(username, data_dir):
 def list_users(data_dir):
     """List accounts (never their hashes)."""
     for name, user in sorted(auth.users(paths.data_dir(data_dir)).items()):
-        click.echo(f"{name:<16} {user['role']:<12} {user['firm_id'] or '-':<8} {user['display_name']}")
+        state = "disabled" if user.get("disabled") else "active"
+        click.echo(f"{name:<16} {user['role']:<12} {user['firm_id'] or '-':<8} {state:<9} {user['display_name']}")
 
 
 @click.command("audit")
