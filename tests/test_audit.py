@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import os
+import stat
 import subprocess
 import sys
+from datetime import datetime, timedelta, timezone
+
+import pytest
 
 from industry_metrics import audit
 
@@ -61,3 +67,50 @@ def test_user_changes_and_submissions_are_audited(data_dir):
     assert "a long password" not in (data_dir / audit.FILE_NAME).read_text(encoding="utf-8")
     exported = runner.invoke(main, ["audit", "--format", "csv", *args])
     assert exported.exit_code == 0 and "submission_rejected" in exported.output
+
+
+def test_secrets_are_scrubbed_at_any_depth(tmp_path):
+    audit.record(tmp_path, "ann", "register_edit", details={"changes": [{"field": "limit", "Client_Secret": "s3"}],
+                                                            "nested": {"access_token": "t0k", "kept": 1}})
+    details = audit.read(tmp_path)["details"].item()
+    assert json.loads(details) == {"changes": [{"field": "limit"}], "nested": {"kept": 1}}
+
+
+def test_times_are_utc_and_since_understands_offsets(tmp_path):
+    shanghai = timezone(timedelta(hours=8))
+    audit.record(tmp_path, "ann", "sign_in", at=datetime(2026, 11, 2, 9, 0, tzinfo=shanghai))  # 01:00 UTC
+    audit.record(tmp_path, "bob", "sign_in", at=datetime(2026, 11, 2, 3, 0))  # naive: UTC
+    assert audit.read(tmp_path)["at"].to_list() == ["2026-11-02T01:00:00+00:00", "2026-11-02T03:00:00+00:00"]
+    assert audit.read(tmp_path, since="2026-11-02T10:00+08:00")["actor"].to_list() == ["bob"]
+    assert audit.read(tmp_path, since="2026-11-02")["actor"].to_list() == ["ann", "bob"]
+    with pytest.raises(ValueError, match="since"):
+        audit.read(tmp_path, since="yesterday")
+
+
+def test_a_removed_line_is_found_and_the_log_is_private(tmp_path):
+    for i in range(3):
+        audit.record(tmp_path, "ann", "download", details={"n": i})
+    path = tmp_path / audit.FILE_NAME
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text(lines[0] + "\n" + lines[2] + "\n", encoding="utf-8")
+    assert audit.verify(tmp_path) == 2
+
+
+def test_the_audit_command_records_its_own_export_and_reports_a_broken_chain(tmp_path):
+    from click.testing import CliRunner
+
+    from industry_metrics.cli import main
+
+    audit.record(tmp_path, "ann", "sign_in")
+    audit.record(tmp_path, "ann", "download")
+    runner, args = CliRunner(), ["--data-dir", str(tmp_path)]
+    out = runner.invoke(main, ["audit", "--action", "download", "--format", "json", *args])
+    assert out.exit_code == 0 and [r["action"] for r in json.loads(out.output)] == ["download"]
+    assert audit.read(tmp_path)["action"].to_list()[-1] == "audit_export"
+    bad = runner.invoke(main, ["audit", "--since", "soon", *args])
+    assert bad.exit_code == 2 and "--since" in bad.output
+    path = tmp_path / audit.FILE_NAME
+    path.write_text(path.read_text(encoding="utf-8").replace('"sign_in"', '"sign_out"'), encoding="utf-8")
+    broken = runner.invoke(main, ["audit", *args])
+    assert broken.exit_code == 1 and "broken at line 2" in broken.output

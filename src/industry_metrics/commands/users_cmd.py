@@ -116,7 +116,10 @@ def list_users(data_dir):
 def audit_command(since, actor, action, fmt, data_dir):
     """Export the audit log; exits 1 when its hash chain is broken (the first broken line is named)."""
     root = paths.data_dir(data_dir)
-    frame = audit.read(root, since, actor, action).drop("prev")
+    try:
+        frame = audit.read(root, since, actor, action).drop("prev")
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--since") from exc
     if fmt == "csv":
         click.echo(frame.write_csv(), nl=False)
     elif fmt == "json":
@@ -125,6 +128,9 @@ def audit_command(since, actor, action, fmt, data_dir):
         for r in frame.iter_rows(named=True):
             click.echo(f"{r['at']}  {r['actor']:<12} {r['action']:<22} {r['target']}  {r['details']}")
     broken = audit.verify(root)
+    # Reading the log out is itself an export worth knowing about (recorded after the check).
+    audit.record(root, _operator(), "audit_export", details={"since": since, "actor": actor, "action": action,
+                                                             "format": fmt, "rows": frame.height})
     if broken:
         raise click.ClickException(f"the audit log's chain is broken at line {broken}")
 
