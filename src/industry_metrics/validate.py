@@ -183,13 +183,19 @@ def echo_safe(value: object) -> bool:
     return bool(SAFE_ECHO.match(text)) and not personal_rules(text)
 
 
-def personal_findings(con: duckdb.DuckDBPyConnection, tbl: Table, raw: str, present: set[str]) -> list[Finding]:
+def personal_findings(con: duckdb.DuckDBPyConnection, tbl: Table, raw: str, present: set[str],
+                      column_found: list[Finding] | None = None) -> list[Finding]:
     """Scan the free-form columns in one pass: SQL picks candidate cells, Python confirms the P-rule.
 
     Text, int and decimal columns only: personal data in an enum, date, timestamp or bool
     column cannot pass its type rule, so it is rejected (V02/V03) without being echoed.
+    When `column_found` (this table's column findings) is given, a 64-hex token column
+    without a V05 finding among them is skipped: every value is a well-formed token, never a candidate, and the
+    scan of its long values was half the cost of this pass.
     """
-    cols = [c for c in tbl.columns if c.name in present and c.type in ("text", "int", "decimal")]
+    bad_tokens = {f.column for f in column_found or [] if f.rule == "V05"}
+    cols = [c for c in tbl.columns if c.name in present and c.type in ("text", "int", "decimal")
+            and not (c.pattern == contract.HEX64 and column_found is not None and c.name not in bad_tokens)]
     if not cols:
         return []
 
@@ -228,22 +234,51 @@ def _typed_expr(col: Column, source: str, tz: str) -> list[str]:
         falses = ", ".join(f"'{w}'" for w in contract.FALSE_WORDS)
         default = "false" if col.default == "false" else "NULL"
         return [f'CASE WHEN lower({v}) IN ({trues}) THEN true WHEN lower({v}) IN ({falses}) THEN false ELSE {default} END AS "{col.name}"']
-    # timestamp: with an offset it is an instant; without, the debtor's wall-clock time in tz
-    has_offset = f"regexp_matches({v}, '{OFFSET_RE}')"
-    utc = f"CASE WHEN {has_offset} THEN CAST(CAST({v} AS TIMESTAMPTZ) AS TIMESTAMP) ELSE CAST(timezone({tz}, CAST({v} AS TIMESTAMP)) AS TIMESTAMP) END"
-    local = f"CASE WHEN {has_offset} THEN timezone({tz}, CAST({v} AS TIMESTAMPTZ)) ELSE CAST({v} AS TIMESTAMP) END"
+    local, utc = _timestamp_exprs(v, tz)
     return [f'{local} AS "{col.name}"', f'{utc} AS "{col.name}{contract.UTC_SUFFIX}"']
 
 
+def _timestamp_exprs(v: str, tz: str) -> tuple[str, str]:
+    """(local, utc): with an offset the text is an instant; without, the debtor's wall-clock time in tz."""
+    has_offset = f"regexp_matches({v}, '{OFFSET_RE}')"
+    utc = f"CASE WHEN {has_offset} THEN CAST(CAST({v} AS TIMESTAMPTZ) AS TIMESTAMP) ELSE CAST(timezone({tz}, CAST({v} AS TIMESTAMP)) AS TIMESTAMP) END"
+    local = f"CASE WHEN {has_offset} THEN timezone({tz}, CAST({v} AS TIMESTAMPTZ)) ELSE CAST({v} AS TIMESTAMP) END"
+    return local, utc
+
+
+def _case_zones(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The typed cases' time zones, the most used first (the default when there are no cases)."""
+    zones = con.execute('SELECT "timezone" FROM cases GROUP BY ALL ORDER BY count(*) DESC, "timezone"').fetchall()
+    return [z for (z,) in zones] or [contract.DEFAULT_TIMEZONE]
+
+
+def _rezone_contacts(con: duckdb.DuckDBPyConnection, raw: str, present: set[str], main: str) -> None:
+    """Re-type the timestamps of contacts whose case is not in the `main` zone, in place.
+
+    An UPDATE keeps the rows where they are: joining every contact to its case instead
+    returns the rows out of file order, and sorting them back cost more than the join.
+    A contact whose case is missing keeps `main`: it is rejected (V07) anyway.
+    """
+    sets = []
+    for col in contract.table("contacts").columns:
+        if col.type == "timestamp" and col.name in present:
+            local, utc = _timestamp_exprs(f'r."{col.name}"', 'o."timezone"')
+            sets += [f'"{col.name}" = {local}', f'"{col.name}{contract.UTC_SUFFIX}" = {utc}']
+    if sets:
+        con.execute(
+            f'UPDATE contacts AS t SET {", ".join(sets)} FROM "{raw}" AS r '
+            'JOIN (SELECT DISTINCT ON (case_ref) case_ref, "timezone" FROM cases WHERE "timezone" <> $main) AS o '
+            "ON o.case_ref = r.case_ref WHERE t.row_no = r.row_no",
+            {"main": main},
+        )
+
+
 def build_typed(con: duckdb.DuckDBPyConnection, tbl: Table, raw: str, present: set[str]) -> None:
-    """Create the typed temp table `tbl.name` (row_no and the stored columns) from its checked text table."""
+    """Create the typed temp table `tbl.name` (row_no and the stored columns, rows in file order)
+    from its checked text table; contacts need the typed cases for their time zones."""
     exprs: list[str] = []
-    join = ""
-    if tbl.name == "contacts":
-        tz = "coalesce(c.\"timezone\", 'Asia/Shanghai')"
-        join = 'LEFT JOIN (SELECT DISTINCT ON (case_ref) case_ref, "timezone" FROM cases) AS c ON c.case_ref = r.case_ref'
-    else:
-        tz = f"'{contract.DEFAULT_TIMEZONE}'"
+    zones = _case_zones(con) if tbl.name == "contacts" else [contract.DEFAULT_TIMEZONE]
+    tz = "'" + zones[0].replace("'", "''") + "'"  # a name from the IANA list (checked in column_findings)
     for col in tbl.columns:
         if col.name in present:
             exprs += _typed_expr(col, "r", tz)
@@ -253,8 +288,10 @@ def build_typed(con: duckdb.DuckDBPyConnection, tbl: Table, raw: str, present: s
             if col.type == "timestamp":
                 exprs.append(f'CAST(NULL AS TIMESTAMP) AS "{col.name}{contract.UTC_SUFFIX}"')
     con.execute(
-        f'CREATE OR REPLACE TEMP TABLE "{tbl.name}" AS SELECT r.row_no, {", ".join(exprs)} FROM "{raw}" AS r {join}'
+        f'CREATE OR REPLACE TEMP TABLE "{tbl.name}" AS SELECT r.row_no, {", ".join(exprs)} FROM "{raw}" AS r'
     )
+    if len(zones) > 1:
+        _rezone_contacts(con, raw, present, zones[0])
 
 
 # ---- rules across rows and tables (queries/checks) -------------------------------------------
@@ -274,7 +311,7 @@ def relational_findings(con: duckdb.DuckDBPyConnection, given: list[str], period
             continue
         for col in tbl.columns:
             ids = {"table": tbl.name, "column": col.name}
-            if col.unique:
+            if col.unique and queries.run(con, "checks/duplicate_count", **ids).fetchall()[0][0]:
                 found.append(_rows_finding(con, "V06", "checks/duplicate_key", ids))
             if col.references_case and tbl.name != "cases":
                 found.append(_rows_finding(con, "V07", "checks/unknown_case", {"table": tbl.name}))
