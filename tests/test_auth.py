@@ -8,10 +8,27 @@ import stat
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from argon2 import PasswordHasher, Type
 
 from industry_metrics import auth
 
 NOW = datetime(2026, 11, 28, 9, 0, tzinfo=timezone.utc)
+PRODUCTION_HASHER = auth._hasher
+
+
+@pytest.fixture(autouse=True)
+def quick_hashes(monkeypatch):
+    """Cheaper argon2id parameters (same algorithm, same code paths) keep these tests fast on a shared machine."""
+    quick = PasswordHasher(time_cost=1, memory_cost=4096, parallelism=1)
+    monkeypatch.setattr(auth, "_hasher", quick)
+    monkeypatch.setattr(auth, "_DUMMY_HASH", quick.hash("dummy password"))
+
+
+def test_the_production_hasher_is_argon2id_at_the_recommended_parameters():
+    assert PRODUCTION_HASHER.type is Type.ID
+    assert PRODUCTION_HASHER.time_cost >= 3 and PRODUCTION_HASHER.memory_cost >= 65536
+    hashed = PRODUCTION_HASHER.hash("correct horse battery")
+    assert hashed.startswith("$argon2id$") and PRODUCTION_HASHER.verify(hashed, "correct horse battery")
 
 
 @pytest.fixture
@@ -147,8 +164,6 @@ def test_a_disabled_user_is_refused_like_a_wrong_password(users_dir):
 
 
 def test_a_hash_with_old_parameters_is_replaced_at_sign_in(users_dir):
-    from argon2 import PasswordHasher
-
     table = auth.users(users_dir)
     table["ann"]["hash"] = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1).hash("correct horse battery")
     (users_dir / auth.USERS_FILE).write_text(json.dumps(table), encoding="utf-8")
