@@ -188,7 +188,9 @@ class Store:
         self.rejections_dir.mkdir(parents=True, exist_ok=True)
         stamp = datetime.now(timezone.utc)
         entry = {**report, "rejected_at": stamp.isoformat(timespec="seconds")}
-        path = self.rejections_dir / f"{stamp:%Y%m%dT%H%M%S%f}_{report['firm_id']}_{report['period']}.json"
+        # firm and period are whatever the submitter typed: only safe characters reach a file name
+        label = re.sub(r"[^A-Za-z0-9-]", "_", f"{report['firm_id']}_{report['period']}")[:60]
+        path = self.rejections_dir / f"{stamp:%Y%m%dT%H%M%S%f}_{label}.json"
         _write_atomically(path, json.dumps(entry, ensure_ascii=False, indent=1))
         return path
 
