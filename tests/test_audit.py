@@ -114,3 +114,10 @@ def test_the_audit_command_records_its_own_export_and_reports_a_broken_chain(tmp
     path.write_text(path.read_text(encoding="utf-8").replace('"sign_in"', '"sign_out"'), encoding="utf-8")
     broken = runner.invoke(main, ["audit", *args])
     assert broken.exit_code == 1 and "broken at line 2" in broken.output
+
+
+def test_a_line_longer_than_the_read_chunk_keeps_the_chain(tmp_path):
+    audit.record(tmp_path, "ann", "export", details={"firms": ["F%05d" % i for i in range(20000)]})
+    audit.record(tmp_path, "ann", "sign_in")
+    assert (tmp_path / audit.FILE_NAME).stat().st_size > 2 * 65536
+    assert audit.verify(tmp_path) is None

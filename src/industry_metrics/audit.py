@@ -44,12 +44,18 @@ def _utc(moment: datetime) -> str:
 
 
 def _last_hash(path: Path) -> str:
-    if not path.exists() or path.stat().st_size == 0:
+    """The sha256 of the last line, read backwards from the end (the log can be large, a line too)."""
+    size = path.stat().st_size if path.exists() else 0
+    if size == 0:
         return GENESIS
+    tail, position = b"", size
     with open(path, "rb") as handle:
-        handle.seek(max(0, path.stat().st_size - 65536))
-        last = handle.read().rstrip(b"\n").split(b"\n")[-1]
-    return hashlib.sha256(last).hexdigest()
+        while position > 0 and b"\n" not in tail.rstrip(b"\n"):
+            step = min(65536, position)
+            position -= step
+            handle.seek(position)
+            tail = handle.read(step) + tail
+    return hashlib.sha256(tail.rstrip(b"\n").split(b"\n")[-1]).hexdigest()
 
 
 def record(data_dir: Path, actor: str, action: str, target: str = "", *, role: str = "", firm_id: str | None = None,
