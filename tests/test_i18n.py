@@ -68,7 +68,7 @@ METRICS = ("R1", "R2", "R3", "R4", "R5", "R6", "R7", "C1", "C2", "C3", "C4", "C5
 def test_every_metric_has_a_name_a_help_sentence_and_a_unit_in_both_languages():
     for lang in i18n.LANGS:
         for m in METRICS:
-            for kind in ("metric", "metric_help", "metric_unit"):
+            for kind in ("metric", "metric_help", "metric_unit", "metric_base"):
                 assert i18n.t(f"{kind}.{m}", lang).strip(), (kind, m, lang)
             help_text = i18n.t(f"metric_help.{m}", lang)
             assert help_text.endswith("。" if lang == "zh" else "."), (m, lang)
