@@ -201,8 +201,10 @@ def test_users_command_prompts_for_passwords_and_never_takes_one_as_an_argument(
     assert "carol" in listed and "$argon2" not in listed
     out = runner.invoke(main, ["users", "set-password", "carol", "--password-stdin", *args], input="another long one\n")
     assert out.exit_code == 0 and auth.authenticate(data_dir, "carol", "another long one")
-    taken = runner.invoke(main, ["users", "add", "carol", "--role", "regulator", "--password-stdin", *args], input="a long password\n")
-    assert taken.exit_code == 1 and "exists" in taken.output
+    taken = runner.invoke(main, ["users", "add", "carol", "--role", "regulator", *args])
+    assert taken.exit_code == 1 and "exists" in taken.output and "Password" not in taken.output  # refused before the prompt
+    no_firm = runner.invoke(main, ["users", "add", "dan", "--role", "firm", *args])
+    assert no_firm.exit_code == 1 and "needs --firm" in no_firm.output and "Password" not in no_firm.output
     assert runner.invoke(main, ["users", "disable", "carol", *args]).exit_code == 0
     assert "disabled" in runner.invoke(main, ["users", "list", *args]).output
     with pytest.raises(auth.AuthError):

@@ -39,11 +39,16 @@ def users_group():
 @data_dir_option
 def add(username, role, firm_id, display_name, password_stdin, data_dir):
     """Add an account; the password is asked for twice."""
+    root = paths.data_dir(data_dir)
     try:
-        auth.add_user(paths.data_dir(data_dir), username, role, _password(password_stdin), firm_id, display_name)
+        # Refuse a bad role, firm or taken name before anyone types a password.
+        auth.check_binding(root, role, firm_id)
+        if username in auth.users(root):
+            raise auth.AuthError("invalid", f"user {username!r} exists; use set-password to change the password")
+        auth.add_user(root, username, role, _password(password_stdin), firm_id, display_name)
     except auth.AuthError as exc:
         _fail(exc)
-    audit.record(paths.data_dir(data_dir), _operator(), "users_add", username, details={"role": role, "firm_id": firm_id})
+    audit.record(root, _operator(), "users_add", username, details={"role": role, "firm_id": firm_id})
     click.echo(f"added {username} ({role}{' ' + firm_id if firm_id else ''})")
 
 
