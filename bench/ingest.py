@@ -1,11 +1,14 @@
 """Ingest benchmark: one firm-month with 1M contacts, 100k cases and 150k payments, CSV and Parquet.
 
-    python bench/ingest.py            # generate (once) into bench/out/, then measure
-    python bench/ingest.py --rows 200000
+    python bench/ingest.py            # generate (once) into bench/out/, then 3 runs, medians
+    python bench/ingest.py --rows 200000 --runs 1
 
 Each measurement runs in its own subprocess so that its peak memory (ru_maxrss, which
 counts DuckDB's native allocations, unlike tracemalloc) is its own. The baseline is a
-plain DuckDB read of the same files into tables (CREATE TABLE AS SELECT * FROM read_...).
+plain DuckDB read of the same files into tables (CREATE TABLE AS SELECT * FROM read_...),
+measured in the same run, alternating with the ingest, so that a busy moment of a shared
+machine hits both. CPU seconds (user + system) are reported too: less sensitive to other
+jobs on the machine than wall-clock time.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import resource
+import statistics
 import shutil
 import subprocess
 import sys
@@ -98,8 +102,9 @@ def child(kind: str, fmt: str, folder: Path) -> dict:
         if status != "accepted":
             raise SystemExit(json.dumps(result.report["findings"], ensure_ascii=False)[:2000])
     seconds = time.perf_counter() - start
+    usage = resource.getrusage(resource.RUSAGE_SELF)
     # the peak of this whole process, native DuckDB memory included (Linux reports KiB)
-    return {"seconds": seconds, "status": status, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+    return {"seconds": seconds, "status": status, "peak_rss_mb": usage.ru_maxrss / 1024, "cpu": usage.ru_utime + usage.ru_stime}
 
 
 def measure(kind: str, fmt: str, folder: Path) -> dict:
@@ -112,6 +117,7 @@ def measure(kind: str, fmt: str, folder: Path) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=1_000_000, help="contact rows (cases = rows/10, payments = 15%%)")
+    parser.add_argument("--runs", type=int, default=3, help="runs per measurement; the medians are reported")
     parser.add_argument("--child", nargs=2, metavar=("KIND", "FORMAT"))
     parser.add_argument("--folder", type=Path)
     args = parser.parse_args()
@@ -122,14 +128,16 @@ def main() -> None:
     if not (folder / "rows.json").exists():
         generate(folder, args.rows)
     rows = sum(json.loads((folder / "rows.json").read_text()).values())
-    print(f"{rows:,} rows in {', '.join(TABLES)}; one subprocess per measurement")
-    print("| format | plain DuckDB read | ingest (validate + store) | ratio | ingest rows/s | peak RSS plain / ingest |")
-    print("| --- | --- | --- | --- | --- | --- |")
+    print(f"{rows:,} rows in {', '.join(TABLES)}; one subprocess per measurement; medians of {args.runs} runs")
+    print("| format | plain DuckDB read | ingest (validate + store) | ratio | ingest rows/s | CPU s plain / ingest | peak RSS plain / ingest |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
     for fmt in ("csv", "parquet"):
-        plain = measure("plain", fmt, folder)
-        ing = measure("ingest", fmt, folder)
+        runs = [(measure("plain", fmt, folder), measure("ingest", fmt, folder)) for _ in range(args.runs)]
+        plain = {k: statistics.median(p[k] for p, _ in runs) for k in ("seconds", "cpu", "peak_rss_mb")}
+        ing = {k: statistics.median(i[k] for _, i in runs) for k in ("seconds", "cpu", "peak_rss_mb")}
         print(f"| {fmt} | {plain['seconds']:.2f} s | {ing['seconds']:.2f} s | {ing['seconds'] / plain['seconds']:.1f}x "
-              f"| {rows / ing['seconds']:,.0f} | {plain['peak_rss_mb']:,.0f} MB / {ing['peak_rss_mb']:,.0f} MB |", flush=True)
+              f"| {rows / ing['seconds']:,.0f} | {plain['cpu']:.2f} / {ing['cpu']:.2f} "
+              f"| {plain['peak_rss_mb']:,.0f} MB / {ing['peak_rss_mb']:,.0f} MB |", flush=True)
 
 
 if __name__ == "__main__":
