@@ -58,7 +58,9 @@ def sign_in_form(data_dir: Path, language: str) -> None:
             st.session_state["identity"] = who
             st.rerun()
         except auth.AuthError as exc:
-            audit.record(data_dir, username.strip()[:64], "sign_in_failed", details={"reason": exc.code})
+            # log only a name that exists: a password typed into the name box must never reach the log
+            known = username.strip() if username.strip() in auth.users(data_dir) else "(unknown)"
+            audit.record(data_dir, known, "sign_in_failed", details={"reason": exc.code})
             st.error(i18n.t("signin.locked", language, minutes=exc.minutes) if exc.code == "locked" else i18n.t("signin.failed", language))
     demo = auth.demo_credentials(data_dir)
     if demo:
