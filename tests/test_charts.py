@@ -136,7 +136,7 @@ def test_benchmark_band_median_own_and_suppressed_reason(lang):
     assert [t.name for t in figure.data if t.showlegend] == [
         i18n.t("benchmark.quartiles", lang), i18n.t("benchmark.median", lang), i18n.t("benchmark.own", lang)]
     texts = [a.text for a in figure.layout.annotations]
-    assert i18n.t("benchmark.suppressed", lang, reason=i18n.t("reason.too_few_firms", lang)) in texts
+    assert {"zh": "已隐藏：对标机构不足 5 家", "en": "Hidden: fewer than 5 peer firms"}[lang] in texts  # said once, not twice
     assert not any(t.xaxis == "x3" and t.name == i18n.t("benchmark.median", lang) for t in figure.data)  # never a number
     assert figure.layout.xaxis.title.text == i18n.t("metric_unit.V1", lang)
     assert figure.layout.xaxis2.tickformat == ".1%" and figure.layout.xaxis3.title.text == i18n.t("metric_unit.R2", lang)
@@ -240,8 +240,9 @@ def test_complaint_outcomes_in_template_order():
 def test_time_to_close_splits_at_the_15_day_line(lang):
     days = pl.DataFrame({"days": [3, 15, 16, 30], "complaints": [4, 2, 1, 1]})
     figure = charts.time_to_close(days, lang)
-    assert_words(figure, i18n.t("chart.complaints.close_title", lang))
+    assert_words(figure, i18n.t("chart.complaints.close_title", lang, days=15))
     within, over = figure.data
+    assert (within.name, over.name) == {"zh": ("15 日内办结", "超过 15 日"), "en": ("Closed within 15 days", "Over 15 days")}[lang]
     assert list(within.x) == [3, 15] and list(over.x) == [16, 30]
     assert within.marker.color == tiers.COLOUR["meets"] and over.marker.color == tiers.COLOUR["breach"]
     assert over.marker.pattern.shape == "/"
@@ -345,3 +346,11 @@ def test_one_figure_renders_to_png():
     figure = charts.firms_by_tier(pl.DataFrame({"overall": ["meets", "breach"]}), "zh", "2026-10")
     png = figure.to_image(format="png", width=400, height=300)
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 1000
+
+
+def test_time_to_close_follows_the_standard_it_is_given():
+    figure = charts.time_to_close(pl.DataFrame({"days": [9, 10, 11], "complaints": [1, 1, 1]}), "en", limit_days=10)
+    assert figure.layout.title.text == "Days to close a complaint (dashed: the 10-day standard)"
+    within, over = figure.data
+    assert list(within.x) == [9, 10] and list(over.x) == [11] and over.name == "Over 10 days"
+    assert figure.layout.shapes[0].x0 == 10.5
