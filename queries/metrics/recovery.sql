@@ -37,22 +37,21 @@ r1_cases as (
     left join paid_within as w
         on w.firm_id = h.firm_id and w.case_ref = h.case_ref and w.placed_on = h.placed_on and w.m = pt.m
 ),
+-- one pass over the case rows with grouping sets (a CTE read five times would be materialised: cases x points rows)
 r1 as (
-    select firm_id, period, grain, 'R1' as metric_id, 'vintage=' || vintage || ';m=' || cast(m as varchar) as dim,
+    select firm_id, period, grain, 'R1' as metric_id,
+           case when grouping(vintage) = 0 then 'vintage=' || vintage || ';m=' || cast(m as varchar)
+                when grouping(product) = 0 then 'product=' || product
+                when grouping(dpd_bucket) = 0 then 'dpd=' || dpd_bucket
+                when grouping(region_code) = 0 then 'region=' || region_code
+                else '' end as dim,
            sum(paid) as numerator, sum(amount_placed) as denominator
-    from r1_cases group by firm_id, period, grain, vintage, m
-    union all
-    select firm_id, period, grain, 'R1', '', sum(paid), sum(amount_placed)
-    from r1_cases where m = 6 group by firm_id, period, grain
-    union all
-    select firm_id, period, grain, 'R1', 'product=' || product, sum(paid), sum(amount_placed)
-    from r1_cases where m = 6 group by firm_id, period, grain, product
-    union all
-    select firm_id, period, grain, 'R1', 'dpd=' || dpd_bucket, sum(paid), sum(amount_placed)
-    from r1_cases where m = 6 group by firm_id, period, grain, dpd_bucket
-    union all
-    select firm_id, period, grain, 'R1', 'region=' || region_code, sum(paid), sum(amount_placed)
-    from r1_cases where m = 6 group by firm_id, period, grain, region_code
+    from r1_cases
+    group by grouping sets ((firm_id, period, grain, m, vintage), (firm_id, period, grain, m),
+                            (firm_id, period, grain, m, product), (firm_id, period, grain, m, dpd_bucket),
+                            (firm_id, period, grain, m, region_code))
+    -- the headline and the attribute dims are the m = 6 points only
+    having grouping(vintage) = 0 or m = 6
 ),
 -- R2: the cohort active at the period's start, its opening balance and what it paid in the period
 -- each period's payments per case split at its first day (calendar months: a bucket is wholly before or inside P)
@@ -73,17 +72,15 @@ r2_cases as (
     where h.placed_on < h.first_day and (h.closed_on is null or h.closed_on >= h.first_day)
 ),
 r2 as (
-    select firm_id, period, grain, 'R2' as metric_id, '' as dim, sum(paid_in) as numerator, sum(outstanding) as denominator
-    from r2_cases group by firm_id, period, grain
-    union all
-    select firm_id, period, grain, 'R2', 'product=' || product, sum(paid_in), sum(outstanding)
-    from r2_cases group by firm_id, period, grain, product
-    union all
-    select firm_id, period, grain, 'R2', 'dpd=' || dpd_bucket, sum(paid_in), sum(outstanding)
-    from r2_cases group by firm_id, period, grain, dpd_bucket
-    union all
-    select firm_id, period, grain, 'R2', 'region=' || region_code, sum(paid_in), sum(outstanding)
-    from r2_cases group by firm_id, period, grain, region_code
+    select firm_id, period, grain, 'R2' as metric_id,
+           case when grouping(product) = 0 then 'product=' || product
+                when grouping(dpd_bucket) = 0 then 'dpd=' || dpd_bucket
+                when grouping(region_code) = 0 then 'region=' || region_code
+                else '' end as dim,
+           sum(paid_in) as numerator, sum(outstanding) as denominator
+    from r2_cases
+    group by grouping sets ((firm_id, period, grain), (firm_id, period, grain, product),
+                            (firm_id, period, grain, dpd_bucket), (firm_id, period, grain, region_code))
 ),
 paying as (
     select distinct tm.period, p.firm_id, p.case_ref
@@ -110,22 +107,21 @@ r4_cases as (
     left join first_paid as f on f.firm_id = h.firm_id and f.case_ref = h.case_ref and f.paid_on <= h.censor_day
     where h.vintage_idx between h.last_month_idx - 11 and h.last_month_idx
 ),
-r4_firms as (
-    select period, grain, firm_id, vintage, product, dpd_bucket, region_code, event, t from r4_cases
-    union all
-    select period, grain, 'ALL', vintage, product, dpd_bucket, region_code, event, t from r4_cases
-),
-r4_groups as (
-    select period, grain, firm_id, 'vintage=' || vintage as dim, event, t from r4_firms
-    union all select period, grain, firm_id, '', event, t from r4_firms
-    union all select period, grain, firm_id, 'product=' || product, event, t from r4_firms
-    union all select period, grain, firm_id, 'dpd=' || dpd_bucket, event, t from r4_firms
-    union all select period, grain, firm_id, 'region=' || region_code, event, t from r4_firms
-),
+-- events and cases per distinct time, for each firm and ALL (pooled) and each dim, in one pass with grouping sets
 r4_times as (
-    select period, grain, firm_id, dim, t,
-           sum(case when event then 1 else 0 end) as d, count(*) as c
-    from r4_groups group by period, grain, firm_id, dim, t
+    select period, grain, case when grouping(firm_id) = 1 then 'ALL' else firm_id end as firm_id,
+           case when grouping(vintage) = 0 then 'vintage=' || vintage
+                when grouping(product) = 0 then 'product=' || product
+                when grouping(dpd_bucket) = 0 then 'dpd=' || dpd_bucket
+                when grouping(region_code) = 0 then 'region=' || region_code
+                else '' end as dim,
+           t, sum(case when event then 1 else 0 end) as d, count(*) as c
+    from r4_cases
+    group by grouping sets ((period, grain, firm_id, t, vintage), (period, grain, firm_id, t),
+                            (period, grain, firm_id, t, product), (period, grain, firm_id, t, dpd_bucket),
+                            (period, grain, firm_id, t, region_code),
+                            (period, grain, t, vintage), (period, grain, t), (period, grain, t, product),
+                            (period, grain, t, dpd_bucket), (period, grain, t, region_code))
 ),
 r4_risk as (
     select *,

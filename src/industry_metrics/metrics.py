@@ -9,6 +9,8 @@ the pack's parameters, and does the arithmetic that is the same for every metric
 from __future__ import annotations
 
 import copy
+import os
+import tempfile
 from datetime import date
 
 import duckdb
@@ -53,7 +55,14 @@ COUNT_DIMS = {("V5", "measure=count"), ("V10", "measure=records_affected")}
 HEADLINES = ("R1", "R2", "R3", "R4", "R6", "R7", "C1", "C2", "C3", "C4", "V1", "V2", "V3", "V4", "V5", "V6", "V7",
              "V9", "V10", "U1", "U2", "A1")
 RATIO_OF_RATES = ("C6", "V8")
+# DuckDB may use this much (it spills the rest to ENGINE_TEMP) and this many threads: the machine is shared
+ENGINE_MEMORY = os.environ.get("INDUSTRY_METRICS_DUCKDB_MEMORY", "2GB")
+ENGINE_THREADS = int(os.environ.get("INDUSTRY_METRICS_DUCKDB_THREADS", "2"))
+ENGINE_TEMP = os.path.join(tempfile.gettempdir(), "industry-metrics-duckdb")
 STAGING = ("cases", "period_cases", "history_cases", "contacts")
+# contacts stay a view: materialised they are the largest table by far (all columns of every contact), while each
+# family reads only a few columns of a filtered subset, which DuckDB then streams from the Parquet files
+STAGING_VIEWS = ("contacts",)
 FAMILIES = ("recovery", "complaints", "conduct", "us_regf", "au_accc")
 COLUMNS = ["pack", "firm_id", "period", "grain", "metric_id", "dim", "numerator", "denominator", "value"]
 SCHEMA = {"pack": pl.String, "firm_id": pl.String, "period": pl.String, "grain": pl.String, "metric_id": pl.String,
@@ -103,12 +112,20 @@ def prepare(con: duckdb.DuckDBPyConnection, period_names: list[str]) -> list[per
         "month_idx": [periods_mod.month_index(m) for t in targets for m in t.months],
     }, schema_overrides={"month_idx": pl.Int64})
     con.execute("SET TimeZone = 'UTC'")
+    con.execute(f"SET threads = {ENGINE_THREADS}")
+    con.execute(f"SET memory_limit = '{ENGINE_MEMORY}'")
+    con.execute(f"SET temp_directory = '{ENGINE_TEMP}'")
+    con.execute("SET preserve_insertion_order = false")  # every result is sorted or grouped; lets DuckDB stream
     con.register("target_periods_df", tp.to_arrow())
     con.execute("CREATE OR REPLACE TEMP TABLE target_periods AS SELECT * FROM target_periods_df")
     con.register("target_months_df", tm.to_arrow())
     con.execute("CREATE OR REPLACE TEMP TABLE target_months AS SELECT * FROM target_months_df")
     for name in STAGING:
-        queries.run(con, f"staging/{name}").to_table(f"stg_{name}")
+        relation = queries.run(con, f"staging/{name}")
+        if name in STAGING_VIEWS:
+            relation.create_view(f"stg_{name}", replace=True)
+        else:
+            relation.to_table(f"stg_{name}")
     return targets
 
 
