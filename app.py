@@ -27,7 +27,7 @@ if who is None:
 session.sign_out_button(lang)
 
 PAGES = {
-    "association": ["overview", "firms", "scorecard", "conduct", "complaints", "recovery", "process", "submissions", "standards"],
+    "association": ["overview", "firms", "scorecard", "conduct", "complaints", "recovery", "process", "submissions", "standards", "audit"],
     "firm": ["scorecard", "benchmark", "conduct", "complaints", "recovery", "process", "submissions", "standards"],
     "regulator": ["overview", "firms", "standards"],
 }

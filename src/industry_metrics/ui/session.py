@@ -41,9 +41,36 @@ def identity() -> auth.Identity | None:
     return st.session_state["identity"]
 
 
+def oidc_configured() -> bool:
+    """An identity provider is configured when .streamlit/secrets.toml has an [auth] section."""
+    try:
+        return "auth" in st.secrets
+    except FileNotFoundError:
+        return False
+
+
+def oidc_identity(data_dir: Path) -> auth.Identity | None:
+    """After st.login: the provider's identity mapped to a role by oidc-roles.toml (None when unmapped)."""
+    if not st.user.is_logged_in:
+        return None
+    return auth.identity_from_oidc(dict(st.user), data_dir)
+
+
 def sign_in_form(data_dir: Path, language: str) -> None:
     st.title(i18n.t("app.title", language))
     st.caption(i18n.t("app.subtitle", language))
+    if oidc_configured():
+        who = oidc_identity(data_dir)
+        if who is not None:
+            audit.record(data_dir, who.username, "sign_in", role=who.role, firm_id=who.firm_id, details={"via": "oidc"})
+            st.session_state["identity"] = who
+            st.rerun()
+        if st.user.is_logged_in:
+            st.error(i18n.t("signin.unmapped", language))
+            st.button(i18n.t("app.sign_out", language), on_click=st.logout)
+        else:
+            st.button(i18n.t("signin.provider", language), on_click=st.login)
+        return
     if st.session_state.pop("expired", False):
         st.info(i18n.t("signin.expired", language))
     with st.form("sign_in"):
@@ -73,4 +100,6 @@ def sign_out_button(language: str) -> None:
     st.sidebar.caption(i18n.t("app.signed_in_as", language, name=who.display_name, role=i18n.t(f"role.{who.role}", language)))
     if st.sidebar.button(i18n.t("app.sign_out", language)):
         del st.session_state["identity"]
+        if oidc_configured() and st.user.is_logged_in:
+            st.logout()
         st.rerun()
