@@ -354,3 +354,23 @@ def test_time_to_close_follows_the_standard_it_is_given():
     within, over = figure.data
     assert list(within.x) == [9, 10] and list(over.x) == [11] and over.name == "Over 10 days"
     assert figure.layout.shapes[0].x0 == 10.5
+
+
+def test_benchmark_says_the_position_and_a_widened_peer_group_under_each_title():
+    rows = BENCH.with_columns(better_than_pct=pl.Series([70.0, 33.3, 50.0]), level_pct=pl.Series([10.0, None, None]),
+                              widened=pl.Series([False, True, True]))
+    for lang, v1, c3 in (
+            ("en", "Better than 70% of peers, level with 10%", "Better than 33% of peers"),
+            ("zh", "优于 70% 的同业机构，与 10% 的同业持平", "优于 33% 的同业机构")):
+        titles = [a.text for a in charts.benchmark(rows, lang, "2026-10").layout.annotations if a.xref == "paper"]
+        small = "<br><span style='font-size:11px'>{}</span>"
+        assert titles[0] == f"V1 {i18n.t('metric.V1', lang)}" + small.format(v1)
+        assert titles[1] == f"C3 {i18n.t('metric.C3', lang)}" + small.format(c3) + small.format(i18n.t("reason.widened", lang))
+        assert titles[2] == f"R2 {i18n.t('metric.R2', lang)}"  # suppressed: no position, no peer words at all
+
+
+def test_funnel_refuses_a_metric_without_binomial_limits():
+    own = pl.DataFrame({"firm_id": ["FA"], "volume": [100.0], "value": [1.5]})
+    for metric_id in ("V8", "C6", "R4"):
+        with pytest.raises(ValueError, match=f"chart funnel: {metric_id} '' is not a rate"):
+            charts.funnel(own, "en", metric_id, 1.0)

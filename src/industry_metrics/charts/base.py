@@ -51,7 +51,7 @@ def finish(figure: go.Figure, title: str, x_title: str | None, y_title: str | No
         layout["xaxis_title"] = x_title
     if y_title is not None:
         layout["yaxis_title"] = y_title
-    figure.update_layout(title={"text": title, "x": 0.0, "xanchor": "left"}, height=height, font={"family": FONT},
+    figure.update_layout(title={"text": title, "x": 0.01, "xanchor": "left"}, height=height, font={"family": FONT},
                          legend={"orientation": "h", "y": -0.2}, margin={"l": 60, "r": 20, "t": 60, "b": 60}, **layout)
     return figure
 

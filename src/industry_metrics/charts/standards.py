@@ -99,11 +99,25 @@ def league(judged: pl.DataFrame, lang: str, period: str, names: dict[str, str] |
     figure = go.Figure(go.Heatmap(
         z=z, x=standards, y=[firm_name(f, names, lang) for f in firms], text=text, texttemplate="%{text}",
         customdata=custom, colorscale=_tier_colourscale(), zmin=-0.5, zmax=3.5, showscale=False, xgap=2, ygap=2,
-        textfont={"size": 18, "color": "#FFFFFF"},
+        textfont={"size": 18},  # no colour: plotly picks black or white per cell for contrast
         hovertemplate=hover("chart.league.hover", lang)))
     return finish(figure, i18n.t("chart.league.title", lang, period=period), i18n.t("chart.league.standard_axis", lang),
                   i18n.t("chart.league.firm_axis", lang), height=max(300, 60 + 28 * len(firms)),
-                  xaxis_side="top", yaxis_autorange="reversed", xaxis_type="category", yaxis_type="category")
+                  xaxis_side="top", yaxis_autorange="reversed", xaxis_type="category", yaxis_type="category"
+                  ).update_layout(margin_t=120)  # room for the title above the standards axis, which sits on top
+
+
+def _panel_title(r: dict, lang: str) -> str:
+    """The metric's name, then in smaller type the firm's position and whether peers were widened."""
+    notes = []
+    if not r["suppressed"] and r.get("better_than_pct") is not None and r["value"] is not None:
+        notes.append(i18n.t("benchmark.position", lang, pct=i18n.fmt_number(r["better_than_pct"], lang, 0)))
+        if r.get("level_pct"):
+            notes[-1] += i18n.t("benchmark.level", lang, pct=i18n.fmt_number(r["level_pct"], lang, 0))
+    if not r["suppressed"] and r.get("widened"):
+        notes.append(i18n.t("reason.widened", lang))
+    title = metric_label(r["metric_id"], lang)
+    return title + "".join(f"<br><span style='font-size:11px'>{n}</span>" for n in notes)
 
 
 def benchmark(rows: pl.DataFrame, lang: str, period: str) -> go.Figure:
@@ -112,11 +126,14 @@ def benchmark(rows: pl.DataFrame, lang: str, period: str) -> go.Figure:
     rows: one row per metric: metric_id, value (the firm's), median, p25, p75 (None where the
     group is too small for quartiles), suppressed ('' or a reason key: too_few_firms, dominance,
     complementary, recovery_lag). A suppressed row shows the reason, never a peer number.
+    Optional, as the benchmark page builds them: better_than_pct and level_pct (the firm's
+    position, said under the panel's title) and widened (True: the size band failed the
+    disclosure rules and the peers are all firms, said under the title too).
     """
     require(rows, ("metric_id", "value", "median", "p25", "p75", "suppressed"), "benchmark")
     items = list(rows.iter_rows(named=True))
     figure = make_subplots(rows=max(len(items), 1), cols=1, vertical_spacing=0.6 / max(len(items), 1),
-                           subplot_titles=[metric_label(r["metric_id"], lang) for r in items])
+                           subplot_titles=[_panel_title(r, lang) for r in items])
     seen: set[str] = set()
 
     def add(trace: go.BaseTraceType, i: int) -> None:
@@ -149,7 +166,7 @@ def benchmark(rows: pl.DataFrame, lang: str, period: str) -> go.Figure:
                             rangemode="tozero", row=i, col=1)
         figure.update_yaxes(visible=False, type="category", row=i, col=1)
     return finish(figure, i18n.t("chart.benchmark.title", lang, period=period), None, None,
-                  height=100 + 190 * max(len(items), 1), barmode="overlay")
+                  height=100 + 190 * max(len(items), 1), barmode="overlay").update_layout(margin_t=100)
 
 
 def funnel_curve(industry_rate: float, scale: float, volumes: list[float], z: float) -> tuple[list[float], list[float]]:
@@ -169,6 +186,9 @@ def funnel(own: pl.DataFrame, lang: str, metric_id: str, industry_rate: float, d
     plotted firm's own volume, so a firm's limits can be read exactly at its point.
     """
     require(own, ("firm_id", "volume", "value"), "funnel")
+    if not judge.is_proportion(metric_id, dim):
+        # binomial limits need events out of a count; a ratio, median or plain count has none
+        raise ValueError(f"chart funnel: {metric_id} {dim!r} is not a rate of events out of a count; no control limits")
     if others is not None:
         require(others, ("firm_id", "volume", "value"), "funnel")
     scale = judge.scale_of(metric_id, dim)
