@@ -244,6 +244,7 @@ def test_time_to_close_splits_at_the_15_day_line(lang):
     within, over = figure.data
     assert (within.name, over.name) == {"zh": ("15 日内办结", "超过 15 日"), "en": ("Closed within 15 days", "Over 15 days")}[lang]
     assert list(within.x) == [3, 15] and list(over.x) == [16, 30]
+    assert within.width == over.width == 0.9  # one day per bar, however sparse the days
     assert within.marker.color == tiers.COLOUR["meets"] and over.marker.color == tiers.COLOUR["breach"]
     assert over.marker.pattern.shape == "/"
     (line,) = figure.layout.shapes

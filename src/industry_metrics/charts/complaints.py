@@ -56,7 +56,8 @@ def time_to_close(days: pl.DataFrame, lang: str, limit_days: int = 15) -> go.Fig
         part = rows.filter(keep)
         figure.add_trace(go.Bar(x=part["days"].to_list(), y=part["complaints"].to_list(), name=i18n.t(f"chart.complaints.{key}", lang, days=limit_days),
                                 marker={"color": tiers.COLOUR[tier], "pattern": {"shape": pattern}},
-                                hovertemplate=hover("chart.complaints.hover_days", lang)))
+                                # one day wide: left alone, plotly widens a sparse trace's bars over its neighbours' days
+                                width=0.9, hovertemplate=hover("chart.complaints.hover_days", lang)))
     figure.add_vline(x=limit_days + 0.5, line_dash="dash", line_color="#000000",
                      annotation_text=i18n.t("chart.complaints.limit_line", lang, days=limit_days), annotation_position="top right")
     return finish(figure, i18n.t("chart.complaints.close_title", lang, days=limit_days), i18n.t("chart.complaints.days_axis", lang),

@@ -35,7 +35,8 @@ def trend(table: pl.DataFrame, metric_id: str, lang: str, firm_id: str = "ALL", 
     if meets is not None and watch is not None and meets != watch:
         figure.add_hrect(y0=min(meets, watch), y1=max(meets, watch), fillcolor=tiers.COLOUR[tiers.WATCH], opacity=0.15,
                          line_width=0, annotation_text=i18n.t("chart.trend.watch_band", lang),
-                         annotation_position="top left")
+                         # the band's label on the side away from the breach line, so the two never overlap
+                         annotation_position="inside bottom left" if direction == "lower" else "inside top left")
     if watch is not None:
         figure.add_hline(y=watch, line_dash="dash", line_color=tiers.COLOUR[tiers.BREACH],
                          annotation_text=i18n.t(f"chart.trend.breach_{'above' if direction == 'lower' else 'below'}", lang),
