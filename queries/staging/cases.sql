@@ -1,21 +1,18 @@
 -- purpose: every stored case row, typed and with the derived keys the metrics group by (dpd bucket, vintage)
 -- grain: one row per (firm_id, period, case_ref): period is the submission month; next_month = the case's next report
---   (computed once here: the period and history case sets pick a case's row for a period with it)
+--   (computed once here: the period and history case sets pick a case's row for a period with it). The debtor and
+--   hold columns only contacts need are read there from the stored rows: this table stays small
 -- params: none
 select
     c.firm_id,
     c.period as month,
     c.case_ref,
-    c.debtor_ref,
-    c.creditor_ref,
     c.product,
     c.region_code,
     c.placed_on,
     c.dpd_at_placement,
     cast(c.amount_placed as double) as amount_placed,
     coalesce(c.vulnerable, false) as vulnerable,
-    c.hold_from,
-    c.hold_to,
     c.status,
     c.closed_on,
     case

@@ -1,6 +1,6 @@
 -- purpose: every contact with its local date and time of day and the fields of its case row (same firm, month, case_ref)
 -- grain: one row per (firm_id, month, contact_ref)
--- params: none (reads contacts, stg_cases)
+-- params: none (reads contacts, cases: the stored case rows, so that stg_cases need not carry the debtor and hold columns)
 select
     k.firm_id,
     k.period as month,
@@ -24,9 +24,9 @@ select
     k.direction = 'outbound' and k.channel = 'call' as outbound_call,
     c.debtor_ref,
     c.creditor_ref,
-    c.vulnerable,
+    coalesce(c.vulnerable, false) as vulnerable,
     c.hold_from,
     c.hold_to
 from contacts as k
-join stg_cases as c
-    on c.firm_id = k.firm_id and c.month = k.period and c.case_ref = k.case_ref
+join cases as c
+    on c.firm_id = k.firm_id and c.period = k.period and c.case_ref = k.case_ref
