@@ -306,6 +306,7 @@ def test_fee_mix_names_models_only():
     assert_words(figure, "全行业收费模式构成（仅收费模式，不含费率）")
     (pie,) = figure.data
     assert pie.type == "pie" and list(pie.labels) == ["按回款比例收费", "仅成功收费"] and list(pie.values) == [30, 10]
+    assert pie.textposition == "outside" and list(pie.marker.pattern.shape) == ["", "/"]  # words off the patterns
 
 
 # ---- collection process ------------------------------------------------------------------
@@ -321,6 +322,7 @@ def test_stage_funnel_in_process_order(lang):
     assert_words(figure, i18n.t("chart.process.stages_title", lang))
     (funnel,) = figure.data
     assert funnel.type == "funnel" and list(funnel.x) == [10, 50, 0, 20]
+    assert funnel.textinfo == "value+percent total"  # a stage's share of open cases: stages are not conversions
     assert list(funnel.y) == [i18n.t(f"process.stage.{s}", lang) for s in ("assessment", "first_contact", "repayment_plan", "legal_action")]
 
 
@@ -329,6 +331,7 @@ def test_stages_by_firm_shares_and_closure_mix():
     assert_words(figure, "Open cases by stage, per firm")
     assert len(figure.data) == 4 and figure.layout.barmode == "stack"
     first_contact = figure.data[1]
+    assert figure.layout.legend.traceorder == "normal"  # stages listed in process order, not reversed by the stack
     assert list(first_contact.y) == ["Alpha", "FB"] and list(first_contact.x) == [0.75, 0.5]
     closed = charts.closure_mix(STAGES, "en", "2026-10")
     assert_words(closed, "How closed cases closed (2026-10)")

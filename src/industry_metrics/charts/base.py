@@ -52,7 +52,8 @@ def finish(figure: go.Figure, title: str, x_title: str | None, y_title: str | No
     if y_title is not None:
         layout["yaxis_title"] = y_title
     figure.update_layout(title={"text": title, "x": 0.01, "xanchor": "left"}, height=height, font={"family": FONT},
-                         legend={"orientation": "h", "y": -0.2}, margin={"l": 60, "r": 20, "t": 60, "b": 60}, **layout)
+                         legend={"orientation": "h", "yref": "container", "y": 0.0, "yanchor": "bottom", "traceorder": "normal"},
+                         margin={"l": 60, "r": 20, "t": 60, "b": 100}, **layout)
     return figure
 
 

@@ -25,7 +25,7 @@ def stages(rows: pl.DataFrame, lang: str) -> go.Figure:
     _require(rows, "stages")
     counts = dict(rows.group_by("stage").agg(pl.col("cases").sum()).iter_rows())
     figure = go.Figure(go.Funnel(y=[i18n.t(f"process.stage.{s}", lang) for s in STAGES], x=[counts.get(s, 0) for s in STAGES],
-                                 marker={"color": tiers.COLOUR[tiers.MEETS]}, textinfo="value+percent initial",
+                                 marker={"color": tiers.COLOUR[tiers.MEETS]}, textinfo="value+percent total",  # stages hold different cases: a share of all open ones, not a conversion
                                  hovertemplate=hover("chart.process.hover_stage", lang)))
     return finish(figure, i18n.t("chart.process.stages_title", lang), i18n.t("chart.process.cases_axis", lang), "", height=340)
 
@@ -61,5 +61,7 @@ def closure_mix(rows: pl.DataFrame, lang: str, period: str) -> go.Figure:
     figure = go.Figure(go.Pie(labels=[i18n.t(f"enum.status.{s}", lang) for s in shown], values=[counts[s] for s in shown], sort=False,
                               marker={"colors": [CATEGORY[i % len(CATEGORY)] for i in range(len(shown))],
                                       "pattern": {"shape": [PATTERN[i % len(PATTERN)] for i in range(len(shown))]}},
-                              textinfo="label+percent", hovertemplate=hover("chart.process.hover_closure", lang)))
-    return finish(figure, i18n.t("chart.process.closure_title", lang, period=period), None, None, height=360, showlegend=False)
+                              textinfo="label+percent", textposition="outside",  # words on a patterned slice do not read
+                              hovertemplate=hover("chart.process.hover_closure", lang)))
+    return finish(figure, i18n.t("chart.process.closure_title", lang, period=period), None, None, height=360, showlegend=False).update_layout(
+        margin={"t": 90, "b": 30})  # outside labels need room under the title; no legend below

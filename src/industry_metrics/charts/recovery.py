@@ -94,5 +94,7 @@ def fee_mix(mix: pl.DataFrame, lang: str) -> go.Figure:
     rows = mix.sort("fee_model")
     figure = go.Figure(go.Pie(labels=[i18n.t(f"enum.fee_model.{m}", lang) for m in rows["fee_model"]], values=rows["cases"].to_list(),
                               marker={"colors": list(CATEGORY[:rows.height]), "pattern": {"shape": ["", "/", "."][:rows.height]}},
-                              sort=False, textinfo="label+percent", hovertemplate=hover("chart.recovery.hover_fee", lang)))
-    return finish(figure, i18n.t("chart.recovery.fee_title", lang), None, None, height=360, showlegend=False)
+                              sort=False, textinfo="label+percent", textposition="outside",  # words on a patterned slice do not read
+                              hovertemplate=hover("chart.recovery.hover_fee", lang)))
+    return finish(figure, i18n.t("chart.recovery.fee_title", lang), None, None, height=360, showlegend=False).update_layout(
+        margin={"t": 90, "b": 30})  # outside labels need room under the title; no legend below
