@@ -62,3 +62,27 @@ def test_year_from_events(table):
     assert get(table, "FA", "2026", "R2") == (0, 0, None)  # nothing was open on 2026-01-01
     assert get(table, "FA", "2026", "R4") == (29, 4, 29)  # censored at 10-31, the firm's latest data
     assert get(table, "FA", "2026-Q3", "R3") == (1, 3, 1 / 3)
+
+
+def test_payment_facts_month_end_and_censoring(data_dir):
+    # C1 placed 01-31 (1,000): + 1 month clamps to 02-28, + 2 months = 03-31.
+    # P1 02-27 (100) and P2 02-28 (200) reported in February, P3 03-30 (50) in March
+    c1 = row("cases", case_ref="C1", placed_on="2026-01-31", amount_placed="1000")
+    submit(data_dir, "FA", "2026-01", cases=[c1])
+    submit(data_dir, "FA", "2026-02", cases=[c1],
+           payments=[row("payments", payment_ref="P1", case_ref="C1", paid_on="2026-02-27", amount="100"),
+                     row("payments", payment_ref="P2", case_ref="C1", paid_on="2026-02-28", amount="200")])
+    submit(data_dir, "FA", "2026-03", cases=[c1],
+           payments=[row("payments", payment_ref="P3", case_ref="C1", paid_on="2026-03-30", amount="50")])
+    table = compute(data_dir)
+    # within 1 month: paid before 02-28 -> P1 only; within 2 months: before 03-31 -> all three
+    assert get(table, "FA", "2026-02", "R1", "vintage=2026-01;m=1") == (100, 1000, 0.1)
+    assert get(table, "FA", "2026-03", "R1", "vintage=2026-01;m=2") == (350, 1000, 0.35)
+    assert get(table, "FA", "2026-Q1", "R1", "vintage=2026-01;m=1") == (100, 1000, 0.1)
+    assert get(table, "FA", "2026-Q1", "R1", "vintage=2026-01;m=2") == (350, 1000, 0.35)
+    # January is censored at 01-31: the first payment (02-27) comes later, so no event, t = 0 and no median
+    assert get(table, "FA", "2026-01", "R4") == (None, 1, None)
+    assert get(table, "FA", "2026-02", "R4") == (27, 1, 27)  # event after 27 days, S(27) = 0
+    # March cohort C1: outstanding 1,000 - 300 paid before 03-01, paid in March 50
+    assert get(table, "FA", "2026-03", "R2") == (50, 700, 50 / 700)
+    assert get(table, "FA", "2026-Q1", "R2") == (0, 0, None)  # placed inside the quarter: no opening balance
