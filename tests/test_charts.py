@@ -192,6 +192,8 @@ def test_contacts_heatmap_shades_a_window_crossing_midnight(lang):
     assert (heat.x0, heat.dx) == (0.5, 1)  # hour h is the cell from h to h+1
     assert heat.customdata[0][23] == "23:00–24:00"
     assert [(s.x0, s.x1) for s in figure.layout.shapes] == [(22.0, 24.0), (0.0, 8.0)]
+    # the veil is in the fill colour; a shape opacity below 1 would fade the vermillion edge with it
+    assert all(s.line.color == tiers.COLOUR["breach"] and s.opacity in (None, 1) for s in figure.layout.shapes)
     assert figure.layout.xaxis.title.text == i18n.t("chart.heat.hour_axis", lang)
     assert list(heat.y)[0] == i18n.t("conduct.weekday.1", lang)
 

@@ -44,7 +44,7 @@ def contacts_heatmap(heat: pl.DataFrame, lang: str, quiet_start: str = "22:00", 
     for i, (x0, x1) in enumerate(quiet_spans(quiet_start, quiet_end)):
         # dark veil plus a dashed vermillion edge: visible on light and dark cells, and without colour
         label = {"annotation_text": i18n.t("chart.heat.quiet", lang), "annotation_position": "top left"} if i == 0 else {}
-        figure.add_vrect(x0=x0, x1=x1, fillcolor="#000000", opacity=0.15,
+        figure.add_vrect(x0=x0, x1=x1, fillcolor="rgba(0,0,0,0.15)",  # veil in the fill: a shape's opacity would fade its edge too
                          line={"color": tiers.COLOUR[tiers.BREACH], "dash": "dash", "width": 2}, **label)
     return finish(figure, i18n.t("chart.heat.title", lang, start=quiet_start, end=quiet_end), i18n.t("chart.heat.hour_axis", lang),
                   i18n.t("chart.heat.weekday_axis", lang), xaxis={"range": [0, 24], "tickvals": list(range(0, 25, 2))},
