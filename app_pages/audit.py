@@ -2,11 +2,11 @@
 
 import streamlit as st
 
-from industry_metrics import audit, i18n
+from industry_metrics import audit
 from industry_metrics.ui import components, data, session
 
 ctx = components.context()
-t = lambda key, **f: i18n.t(key, ctx.lang, **f)  # noqa: E731
+t = ctx.t
 st.title(t("audit.title"))
 if ctx.role != "association":
     st.error(t("app.denied"))

@@ -9,8 +9,8 @@ from industry_metrics.access import AccessDenied
 from industry_metrics.ui import components, data, filters
 
 ctx = components.context()
-t = lambda key, **f: i18n.t(key, ctx.lang, **f)  # noqa: E731
-pack = filters.pack(ctx.lang, sorted(ctx.register.packs), ctx.register.default_pack)
+t = ctx.t
+pack = filters.pack_for(ctx)
 access = data.access(ctx.audience, ctx.snapshot_id)
 try:
     firm = access.scoped_firm(st.query_params.get("firm") if ctx.role == "firm" else None)
@@ -25,7 +25,7 @@ if firm is None:
     st.info(t("app.denied"))
     st.stop()
 own = data.metrics(ctx.role, ctx.firm_id, ctx.snapshot_id, pack)
-months = sorted(own.filter(pl.col("grain") == "month")["period"].unique().to_list())
+months = filters.months_in(own)
 period = filters.period(ctx.lang, months)
 group = filters.choose("peer", ["band", "all"], "band", t("filter.peer_group"), lambda g: t(f"filter.peer.{g}"))
 rows = []

@@ -8,10 +8,10 @@ from industry_metrics import i18n
 from industry_metrics.ui import components, data, filters
 
 ctx = components.context()
-t = lambda key, **f: i18n.t(key, ctx.lang, **f)  # noqa: E731
-pack = filters.pack(ctx.lang, sorted(ctx.register.packs), ctx.register.default_pack)
+t = ctx.t
+pack = filters.pack_for(ctx)
 table = data.metrics(ctx.role, ctx.firm_id, ctx.snapshot_id, pack)
-months = sorted(table.filter(pl.col("grain") == "month")["period"].unique().to_list())
+months = filters.months_in(table)
 period = filters.period(ctx.lang, months)
 who = ctx.firm_id or "ALL"
 mine = table.filter(pl.col("firm_id") == who)

@@ -4,15 +4,14 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from industry_metrics import i18n
 from industry_metrics.ui import components, data, filters
 
 CONDUCT = ("V1", "V2", "V3", "V4", "V5")
 ctx = components.context()
-t = lambda key, **f: i18n.t(key, ctx.lang, **f)  # noqa: E731
-pack = filters.pack(ctx.lang, sorted(ctx.register.packs), ctx.register.default_pack)
+t = ctx.t
+pack = filters.pack_for(ctx)
 table = data.metrics(ctx.role, ctx.firm_id, ctx.snapshot_id, pack)
-months = sorted(table.filter(pl.col("grain") == "month")["period"].unique().to_list())
+months = filters.months_in(table)
 period = filters.period(ctx.lang, months)
 firm_names = dict(data.firms(ctx.role, ctx.firm_id, ctx.snapshot_id, ctx.lang).select("firm_id", "name").iter_rows())
 if ctx.role == "association":

@@ -3,14 +3,14 @@
 import polars as pl
 import streamlit as st
 
-from industry_metrics import i18n, judge
+from industry_metrics import judge
 from industry_metrics.ui import components, data, filters
 
 ctx = components.context()
-t = lambda key, **f: i18n.t(key, ctx.lang, **f)  # noqa: E731
-pack = filters.pack(ctx.lang, sorted(ctx.register.packs), ctx.register.default_pack)
+t = ctx.t
+pack = filters.pack_for(ctx)
 judged = data.judged(ctx.role, ctx.firm_id, ctx.snapshot_id, pack)
-months = sorted(judged.filter(pl.col("grain") == "month")["period"].unique().to_list())
+months = filters.months_in(judged)
 period = filters.period(ctx.lang, months)
 st.title(t("firms.title"))
 now = judged.filter((pl.col("period") == period) & (pl.col("firm_id") != "ALL"))

@@ -4,14 +4,13 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from industry_metrics import i18n
 from industry_metrics.ui import components, data, filters
 
 OPEN = ("assessment", "first_contact", "repayment_plan", "legal_action")
 ctx = components.context()
-t = lambda key, **f: i18n.t(key, ctx.lang, **f)  # noqa: E731
+t = ctx.t
 table = data.metrics(ctx.role, ctx.firm_id, ctx.snapshot_id, ctx.register.default_pack)
-months = sorted(table.filter(pl.col("grain") == "month")["period"].unique().to_list())
+months = filters.months_in(table)
 period = filters.period(ctx.lang, months)
 st.title(t("process.title"))
 stages = data.access(ctx.audience, ctx.snapshot_id).process_stages(period, ctx.firm_id)

@@ -9,8 +9,8 @@ from industry_metrics.access import AccessDenied
 from industry_metrics.ui import components, data, filters
 
 ctx = components.context()
-t = lambda key, **f: i18n.t(key, ctx.lang, **f)  # noqa: E731
-pack = filters.pack(ctx.lang, sorted(ctx.register.packs), ctx.register.default_pack)
+t = ctx.t
+pack = filters.pack_for(ctx)
 firm_list = data.firms(ctx.role, ctx.firm_id, ctx.snapshot_id, ctx.lang)
 names = dict(firm_list.select("firm_id", "name").iter_rows())
 st.title(t("scorecard.title"))
@@ -23,7 +23,7 @@ except AccessDenied:
     st.stop()
 
 judged = data.judged(ctx.role, ctx.firm_id, ctx.snapshot_id, pack).filter(pl.col("firm_id") == firm)
-months = sorted(judged.filter(pl.col("grain") == "month")["period"].unique().to_list())
+months = filters.months_in(judged)
 period = filters.period(ctx.lang, months)
 st.subheader(f"{firm} · {names.get(firm, firm)} · {period}")
 now = judged.filter(pl.col("period") == period).sort("standard_id")

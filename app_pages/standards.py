@@ -7,7 +7,7 @@ from industry_metrics import i18n, standards
 from industry_metrics.ui import components, data, editor, filters, session
 
 ctx = components.context()
-t = lambda key, **f: i18n.t(key, ctx.lang, **f)  # noqa: E731
+t = ctx.t
 pack_name = filters.pack(ctx.lang, sorted(ctx.register.packs), ctx.register.default_pack)
 pack = ctx.register.pack(pack_name)
 st.title(t("standards.title"))

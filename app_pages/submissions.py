@@ -5,11 +5,10 @@ from pathlib import Path
 import polars as pl
 import streamlit as st
 
-from industry_metrics import i18n
 from industry_metrics.ui import components, data, session, upload
 
 ctx = components.context()
-t = lambda key, **f: i18n.t(key, ctx.lang, **f)  # noqa: E731
+t = ctx.t
 st.title(t("submissions.title"))
 
 if ctx.role == "firm":

@@ -27,6 +27,10 @@ class Context:
     snapshot_id: int
     register: standards.Register
 
+    def t(self, key: str, **fields: object) -> str:
+        """The page's words in the signed-in user's language."""
+        return i18n.t(key, self.lang, **fields)
+
     @property
     def role(self) -> str:
         return self.audience.role

@@ -38,3 +38,15 @@ def period(lang: str, months: list[str]) -> str:
 
 def pack(lang: str, packs: list[str], default: str) -> str:
     return choose("pack", packs, default, t("filter.pack", lang))
+
+
+def pack_for(ctx) -> str:
+    """The standards pack filter, defaulting to the register's default pack."""
+    return pack(ctx.lang, sorted(ctx.register.packs), ctx.register.default_pack)
+
+
+def months_in(frame) -> list[str]:
+    """The months a metric or judged table holds, oldest first."""
+    import polars as pl
+
+    return sorted(frame.filter(pl.col("grain") == "month")["period"].unique().to_list())
