@@ -7,6 +7,7 @@ for the regulator, every firm id and name (they see codes).
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import polars as pl
@@ -59,6 +60,15 @@ def rendered_text(at: AppTest) -> str:
     return "\n".join(parts)
 
 
+def shows(token: str, text: str) -> bool:
+    """Whether the text shows this id or name as itself, not as a few characters of a longer code.
+
+    A regulator's firm code is random hex ('M-F01739'), which can hold 'F017' by chance; that
+    is not the firm's id. Ids and names are matched only where no letter or digit adjoins them.
+    """
+    return re.search(rf"(?<![0-9A-Za-z]){re.escape(token)}(?![0-9A-Za-z])", text) is not None
+
+
 AUDIENCES = {"staff": "association", "f003": "firm", "regulator": "regulator"}
 
 
@@ -101,7 +111,7 @@ def test_a_firm_never_sees_another_firm(demo_dir, monkeypatch):
             text = rendered_text(at)
             for other in others:
                 for token in (other.firm_id, other.name_en, other.name_zh):
-                    assert token not in text, (firm_id, page, token)
+                    assert not shows(token, text), (firm_id, page, token)
 
 
 def test_a_firm_asking_for_another_in_the_url_is_refused(demo_dir, monkeypatch):
@@ -121,6 +131,11 @@ def test_the_regulator_sees_codes_not_firms(demo_dir, monkeypatch):
         text = rendered_text(at)
         for f in firms.values():
             assert f.firm_id not in text and f.name_en not in text and f.name_zh not in text, (page, f.firm_id)
+
+
+def test_a_code_that_happens_to_hold_an_id_is_not_a_leak():
+    assert not shows("F017", "M-F01739,✓ Meets") and shows("F017", "F017,✓ Meets") and shows("F017", "(F017)")
+    assert shows("甲催收公司", "见甲催收公司的数据")  # CJK characters are not id characters: names still match
 
 
 def test_the_leak_collector_sees_firms_where_staff_may_see_them(demo_dir, monkeypatch):
