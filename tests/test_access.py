@@ -125,6 +125,16 @@ def test_breach_events_are_exactly_the_metrics_numerator(demo_dir, metric_id):
     assert set(events.columns) == {"contact_ref", "case_ref", "debtor_ref", "local_time", "channel", "party", "connected", "recorded"}
 
 
+def test_breach_events_apply_weekend_hours_and_holidays(demo_dir):
+    """au-accc's V1 has its own weekend window and public holidays: the drill-down applies both, firm by firm."""
+    staff = Access(demo_dir, Audience("association"))
+    rows = staff.metrics("au-accc").filter((pl.col("period") == "2026-10") & (pl.col("metric_id") == "V1")
+                                           & (pl.col("dim") == "") & (pl.col("firm_id") != "ALL"))
+    assert rows["numerator"].sum() > 0
+    for row in rows.iter_rows(named=True):
+        assert staff.breach_events("au-accc", "2026-10", "V1", row["firm_id"]).height == row["numerator"], row["firm_id"]
+
+
 def test_breach_events_follow_the_scope(demo_dir):
     with pytest.raises(AccessDenied):
         Access(demo_dir, Audience("firm", "F001")).breach_events(PACK, "2026-10", "V1", "F003")
