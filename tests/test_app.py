@@ -13,7 +13,7 @@ import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from industry_metrics import auth, i18n, paths, registry
+from industry_metrics import auth, i18n, judge, paths, registry, tiers
 from industry_metrics.access import Access, Audience
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -130,3 +130,64 @@ def test_the_leak_collector_sees_firms_where_staff_may_see_them(demo_dir, monkey
     visit(at, "firms")
     text = rendered_text(at)
     assert firms["F003"].firm_id in text and firms["F003"].name_en in text
+
+
+# ---- the numbers each page shows are the engine's, formatted the same way ----------------------
+
+def latest_month(table: pl.DataFrame) -> str:
+    return sorted(table.filter(pl.col("grain") == "month")["period"].unique())[-1]
+
+
+def column(at: AppTest, table: int, label_key: str, row_starts: str) -> str:
+    """One cell of a shown table: the row whose first cell starts with `row_starts`, the column named by a catalog key."""
+    frame = at.dataframe[table].value
+    return frame[frame.iloc[:, 0].astype(str).str.startswith(row_starts)].iloc[0][i18n.t(label_key, "en")]
+
+
+def recovery_values(demo_dir: Path, dim: str) -> dict[str, str]:
+    own = Access(demo_dir, Audience("firm", "F003")).metrics("cn")
+    now = own.filter((pl.col("period") == latest_month(own)) & (pl.col("dim") == dim))
+    return {m: i18n.fmt_value((now.filter(pl.col("metric_id") == m)["value"].to_list() or [None])[0], m, dim, "en")
+            for m in ("R1", "R2", "R4")}
+
+
+def recovery_row(at: AppTest, row: int) -> dict[str, str]:
+    frame = at.dataframe[0].value
+    return {m: frame.iloc[row][f"{m} {i18n.t('metric.' + m, 'en')}"] for m in ("R1", "R2", "R4")}
+
+
+def test_recovery_shows_the_engines_values_for_the_chosen_product(demo_dir, monkeypatch):
+    own = Access(demo_dir, Audience("firm", "F003")).metrics("cn")
+    product = sorted(d.split("=", 1)[1] for d in own["dim"].unique() if d.startswith("product="))[0]
+    at = signed_in(demo_dir, monkeypatch, "f003", lang="en")
+    at.query_params["product"] = product
+    visit(at, "recovery")
+    assert not at.exception and at.dataframe[0].value.shape[0] == 2  # the whole book, then the product's row
+    assert recovery_row(at, 0) == recovery_values(demo_dir, "")
+    assert recovery_row(at, 1) == recovery_values(demo_dir, f"product={product}")
+
+
+def test_a_breakdown_chosen_on_the_page_goes_into_the_url(demo_dir, monkeypatch):
+    at = signed_in(demo_dir, monkeypatch, "f003", lang="en")
+    visit(at, "recovery")
+    region = [r for r in at.selectbox(key="filter_region").options if r != i18n.t("filter.all", "en")][0]
+    at.selectbox(key="filter_region").set_value(region).run()
+    assert at.query_params["region"] in (region, [region]) and at.dataframe[0].value.shape[0] == 2
+
+
+@pytest.mark.parametrize("region", ["999999", "x' OR 1=1 --", ""])
+def test_an_unknown_region_in_the_url_falls_back_to_all(demo_dir, monkeypatch, region):
+    at = signed_in(demo_dir, monkeypatch, "f003", lang="en")
+    at.query_params["region"] = region
+    visit(at, "recovery")
+    assert not at.exception and not at.error
+    assert at.dataframe[0].value.shape[0] == 1 and recovery_row(at, 0) == recovery_values(demo_dir, "")
+    assert at.selectbox(key="filter_region").value == "all"
+
+
+def test_a_firms_product_and_region_choices_are_its_own(demo_dir, monkeypatch):
+    own = Access(demo_dir, Audience("firm", "F003")).metrics("cn")
+    regions = {d.split("=", 1)[1] for d in own["dim"].unique() if d.startswith("region=")}
+    at = signed_in(demo_dir, monkeypatch, "f003", lang="en")
+    visit(at, "recovery")
+    assert set(at.selectbox(key="filter_region").options) == regions | {i18n.t("filter.all", "en")}
