@@ -144,6 +144,55 @@ def column(at: AppTest, table: int, label_key: str, row_starts: str) -> str:
     return frame[frame.iloc[:, 0].astype(str).str.startswith(row_starts)].iloc[0][i18n.t(label_key, "en")]
 
 
+def test_overview_shows_the_engines_counts_and_industry_values(demo_dir, monkeypatch):
+    at = signed_in(demo_dir, monkeypatch, "staff", lang="en")
+    visit(at, "overview")
+    judged = Access(demo_dir, Audience("association")).judged("cn")
+    now = judged.filter(pl.col("period") == latest_month(judged))
+    breach = judge.overall(now.filter(pl.col("firm_id") != "ALL")).filter(pl.col("overall") == "breach").height
+    shown = {m.label: m.value for m in at.metric}
+    assert shown[i18n.t("overview.kpi_breach", "en")] == str(breach)
+    s01 = now.filter((pl.col("firm_id") == "ALL") & (pl.col("standard_id") == "S01")).row(0, named=True)
+    assert column(at, 0, "scorecard.value", "S01") == i18n.fmt_value(s01["value"], s01["metric_id"], s01["dim"], "en")
+    assert column(at, 0, "scorecard.tier", "S01") == tiers.label(s01["tier"], "en")
+
+
+def test_firms_table_shows_each_firms_tiers_from_the_engine(demo_dir, monkeypatch):
+    at = signed_in(demo_dir, monkeypatch, "staff", lang="en")
+    visit(at, "firms")
+    judged = Access(demo_dir, Audience("association")).judged("cn")
+    now = judged.filter((pl.col("period") == latest_month(judged)) & (pl.col("firm_id") == "F003"))
+    assert column(at, 0, "firms.overall", "F003") == tiers.label(judge.overall(now)["overall"][0], "en")
+    s01 = now.filter(pl.col("standard_id") == "S01")["tier"][0]
+    frame = at.dataframe[0].value
+    assert frame[frame["firm_id"] == "F003"].iloc[0]["S01"] == tiers.label(s01, "en")
+
+
+def test_benchmark_shows_the_firms_value_and_the_disclosed_peer_median(demo_dir, monkeypatch):
+    at = signed_in(demo_dir, monkeypatch, "f003", lang="en")
+    visit(at, "benchmark")
+    access = Access(demo_dir, Audience("firm", "F003"))
+    own = access.metrics("cn")
+    latest = latest_month(own)
+    for metric_id in ("V1", "C1"):
+        value = own.filter((pl.col("period") == latest) & (pl.col("metric_id") == metric_id) & (pl.col("dim") == ""))["value"][0]
+        peers = access.peer_figure("cn", latest, metric_id, firm_id="F003", group="band")
+        assert column(at, 0, "benchmark.own", metric_id) == i18n.fmt_value(value, metric_id, "", "en")
+        median = "–" if peers.suppressed else i18n.fmt_value(peers.median, metric_id, "", "en")
+        assert column(at, 0, "benchmark.median", metric_id) == median
+
+
+def test_complaints_shows_the_firms_rate_and_upheld_share(demo_dir, monkeypatch):
+    at = signed_in(demo_dir, monkeypatch, "f003", lang="en")
+    visit(at, "complaints")
+    own = Access(demo_dir, Audience("firm", "F003")).metrics("cn")
+    now = own.filter((pl.col("period") == latest_month(own)) & (pl.col("dim") == ""))
+    shown = {m.label: m.value for m in at.metric}
+    for metric_id in ("C1", "C2"):
+        value = now.filter(pl.col("metric_id") == metric_id)["value"][0]
+        assert shown[i18n.t(f"metric.{metric_id}", "en")] == i18n.fmt_value(value, metric_id, "", "en")
+
+
 def recovery_values(demo_dir: Path, dim: str) -> dict[str, str]:
     own = Access(demo_dir, Audience("firm", "F003")).metrics("cn")
     now = own.filter((pl.col("period") == latest_month(own)) & (pl.col("dim") == dim))
