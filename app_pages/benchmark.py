@@ -3,7 +3,7 @@
 import polars as pl
 import streamlit as st
 
-from industry_metrics import charts, i18n, judge
+from industry_metrics import charts, i18n
 from industry_metrics.access import AccessDenied
 from industry_metrics.ui import components, data, filters
 
@@ -27,10 +27,10 @@ own = data.metrics(ctx.role, ctx.firm_id, ctx.snapshot_id, pack)
 months = filters.months_in(own)
 period = filters.period(ctx.lang, months)
 group = filters.choose("peer", ["band", "all"], "band", t("filter.peer_group"), lambda g: t(f"filter.peer.{g}"))
+METRICS = ("V1", "V2", "V3", "V4", "V5", "V6", "V7", "V9", "C1", "C3", "R2", "R3", "R7")
+figures = data.peer_figures(ctx.role, ctx.firm_id, ctx.snapshot_id, pack, period, firm, group, METRICS)
 rows = []
-for metric_id in ("V1", "V2", "V3", "V4", "V5", "V6", "V7", "V9", "C1", "C3", "R2", "R3", "R7"):
-    direction = judge.direction_of(metric_id) or "lower"
-    figure = access.peer_figure(pack, period, metric_id, firm_id=firm, group=group, lower_is_better=direction == "lower")
+for metric_id, figure in zip(METRICS, figures):
     mine = own.filter((pl.col("period") == period) & (pl.col("metric_id") == metric_id) & (pl.col("dim") == ""))
     value = mine["value"][0] if mine.height else None
     rows.append({"metric_id": metric_id, "value": value, "median": figure.median, "p25": figure.p25, "p75": figure.p75,

@@ -34,7 +34,7 @@ left, right = st.columns(2)
 mix = now.filter((pl.col("metric_id") == "C5") & pl.col("dim").str.starts_with("category=")).select(
     pl.col("dim").str.strip_prefix("category=").alias("category"), pl.col("numerator").alias("complaints"))
 left.plotly_chart(charts.complaint_mix(mix, ctx.lang, period), key="complaint_mix")
-days = data.access(ctx.audience, ctx.snapshot_id).complaint_close_days(period, ctx.firm_id)
+days = data.events("complaint_close_days", ctx.role, ctx.firm_id, ctx.snapshot_id, period, ctx.firm_id)
 limit = int(components.metric_params(ctx, pack, period)["C3"]["days"])
 right.plotly_chart(charts.time_to_close(days, ctx.lang, limit_days=limit), key="complaint_close_days")
 

@@ -23,7 +23,7 @@ if not months:
     st.info(t("app.no_data"))
     st.stop()
 
-heat = data.access(ctx.audience, ctx.snapshot_id).contact_heat(period, None if firm == "ALL" else firm)
+heat = data.events("contact_heat", ctx.role, ctx.firm_id, ctx.snapshot_id, period, None if firm == "ALL" else firm)
 quiet = components.metric_params(ctx, pack, period)["V1"]
 st.plotly_chart(charts.contacts_heatmap(heat, ctx.lang, quiet["quiet_start"], quiet["quiet_end"]), key="contact_heat")
 

@@ -11,7 +11,7 @@ table = data.metrics(ctx.role, ctx.firm_id, ctx.snapshot_id, ctx.register.defaul
 months = filters.months_in(table)
 period = filters.period(ctx.lang, months)
 st.title(t("process.title"))
-stages = data.access(ctx.audience, ctx.snapshot_id).process_stages(period, ctx.firm_id) if months else None
+stages = data.events("process_stages", ctx.role, ctx.firm_id, ctx.snapshot_id, period, ctx.firm_id) if months else None
 if stages is None or stages.is_empty():
     st.info(t("app.no_data"))
     st.stop()

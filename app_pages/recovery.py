@@ -59,4 +59,4 @@ if ctx.role == "association":
               .filter(pl.col("contacts") > 0).with_columns(violations=pl.col("events") / pl.col("contacts") * 10000))
     st.plotly_chart(charts.quadrant(points, ctx.lang, names), key="quadrant")
 
-st.plotly_chart(charts.fee_mix(data.access(ctx.audience, ctx.snapshot_id).fee_mix(period), ctx.lang), key="fee_mix")
+st.plotly_chart(charts.fee_mix(data.events("fee_mix", ctx.role, ctx.firm_id, ctx.snapshot_id, period), ctx.lang), key="fee_mix")

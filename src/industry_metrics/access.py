@@ -69,6 +69,7 @@ class Access:
         self.snapshot: Snapshot = self.store.snapshot(snapshot_id)
         self.regulator_naming = regulator_naming
         self._firms = registry.load(self.data_dir)
+        self._tables: dict[str, pl.DataFrame] = {}  # pack -> this snapshot's metric table, read once per Access
 
     @property
     def cache_key(self) -> str:
@@ -136,7 +137,13 @@ class Access:
         return standards.load(self.data_dir)
 
     def _all_metrics(self, pack: str) -> pl.DataFrame:
-        """The materialised long table of this snapshot (computed in memory for an older snapshot)."""
+        """The materialised long table of this snapshot, read once per Access (a benchmark asks for it per metric)."""
+        if pack not in self._tables:
+            self._tables[pack] = self._read_metrics(pack)
+        return self._tables[pack]
+
+    def _read_metrics(self, pack: str) -> pl.DataFrame:
+        """The materialised long table (computed in memory for an older snapshot)."""
         from . import metrics, pipeline, refresh
 
         table = refresh.load(self.data_dir, pack, self.snapshot.id)
