@@ -1,10 +1,9 @@
 """Benchmark: a firm's value against its peers' median and quartiles, through the disclosure engine."""
 
-import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from industry_metrics import i18n, judge
+from industry_metrics import charts, i18n
 from industry_metrics.access import AccessDenied
 from industry_metrics.ui import components, data, filters
 
@@ -28,10 +27,10 @@ own = data.metrics(ctx.role, ctx.firm_id, ctx.snapshot_id, pack)
 months = filters.months_in(own)
 period = filters.period(ctx.lang, months)
 group = filters.choose("peer", ["band", "all"], "band", t("filter.peer_group"), lambda g: t(f"filter.peer.{g}"))
+METRICS = ("V1", "V2", "V3", "V4", "V5", "V6", "V7", "V9", "C1", "C3", "R2", "R3", "R7")
+figures = data.peer_figures(ctx.role, ctx.firm_id, ctx.snapshot_id, pack, period, firm, group, METRICS)
 rows = []
-for metric_id in ("V1", "V2", "V3", "V4", "V5", "V6", "V7", "V9", "C1", "C3", "R2", "R3", "R7"):
-    direction = judge.direction_of(metric_id) or "lower"
-    figure = access.peer_figure(pack, period, metric_id, firm_id=firm, group=group, lower_is_better=direction == "lower")
+for metric_id, figure in zip(METRICS, figures):
     mine = own.filter((pl.col("period") == period) & (pl.col("metric_id") == metric_id) & (pl.col("dim") == ""))
     value = mine["value"][0] if mine.height else None
     rows.append({"metric_id": metric_id, "value": value, "median": figure.median, "p25": figure.p25, "p75": figure.p75,
@@ -41,32 +40,35 @@ table = pl.DataFrame(rows, schema={"metric_id": pl.String, "value": pl.Float64, 
                                    "p75": pl.Float64, "contributors": pl.Int64, "better_than_pct": pl.Float64, "level_pct": pl.Float64,
                                    "suppressed": pl.String, "widened": pl.Boolean})
 
-for r in table.iter_rows(named=True):
-    name = f"{r['metric_id']} {t('metric.' + r['metric_id'])}"
-    left, right = st.columns([2, 3])
-    left.markdown(f"**{name}**")
-    left.write(f"{t('benchmark.own')}: {i18n.fmt_value(r['value'], r['metric_id'], '', ctx.lang)}")
+
+def shown(value, metric_id):
+    return i18n.fmt_value(value, metric_id, "", ctx.lang)
+
+
+def peers(r) -> tuple[str, str, str]:
+    """Median, quartile range and position in words; a suppressed row says why and shows no peer number."""
     if r["suppressed"]:
-        left.warning(t("benchmark.suppressed", reason=t(f"reason.{r['suppressed']}")))
-        continue
+        return "–", "–", t("benchmark.suppressed", reason=t(f"reason.{r['suppressed']}"))
+    band = "–" if r["p25"] is None else f"{shown(r['p25'], r['metric_id'])} – {shown(r['p75'], r['metric_id'])}"
+    position = "–"
     if r["better_than_pct"] is not None and r["value"] is not None:
         position = t("benchmark.position", pct=f"{r['better_than_pct']:.0f}")
-        if r["level_pct"]:
-            position += t("benchmark.level", pct=f"{r['level_pct']:.0f}")
-        left.success(position)
+        position += t("benchmark.level", pct=f"{r['level_pct']:.0f}") if r["level_pct"] else ""
     if r["widened"]:
-        left.caption(t("reason.widened"))
-    left.caption(f"{t('benchmark.contributors')}: {r['contributors']}")
-    chart = go.Figure()
-    if r["p25"] is not None:
-        chart.add_trace(go.Bar(x=[r["p75"] - r["p25"]], base=[r["p25"]], y=[name], orientation="h", name=t("benchmark.quartiles"),
-                               marker_color="#BBBBBB", hovertemplate="%{base:.3g} – %{x:.3g}<extra></extra>"))
-    chart.add_trace(go.Scatter(x=[r["median"]], y=[name], mode="markers", marker_symbol="line-ns-open", marker_size=24,
-                               name=t("benchmark.median"), hovertemplate="%{x:.3g}<extra></extra>"))
-    if r["value"] is not None:
-        chart.add_trace(go.Scatter(x=[r["value"]], y=[name], mode="markers", marker_size=14, marker_color="#0072B2",
-                                   name=t("benchmark.own"), hovertemplate="%{x:.3g}<extra></extra>"))
-    chart.update_layout(height=130, margin=dict(l=10, r=10, t=10, b=10), showlegend=False, yaxis_visible=False)
-    right.plotly_chart(chart, key=f"bench_{r['metric_id']}")
+        position += f" ({t('reason.widened')})"
+    return shown(r["median"], r["metric_id"]), band, position
 
+
+# the figures in words first (read aloud or printed as they are), then the same as chart panels
+rows = list(table.iter_rows(named=True))
+words = [peers(r) for r in rows]
+st.dataframe(pl.DataFrame({
+    t("standards.metric"): [f"{r['metric_id']} {t('metric.' + r['metric_id'])}" for r in rows],
+    t("benchmark.own"): [shown(r["value"], r["metric_id"]) for r in rows],
+    t("benchmark.median"): [w[0] for w in words],
+    t("benchmark.quartiles"): [w[1] for w in words],
+    t("benchmark.contributors"): [r["contributors"] for r in rows],
+    t("benchmark.position_col"): [w[2] for w in words],
+}), hide_index=True)
+st.plotly_chart(charts.benchmark(table, ctx.lang, period), key="benchmark")
 st.download_button(t("benchmark.download"), table.write_csv(), file_name=f"benchmark-{firm}-{period}.csv", mime="text/csv")

@@ -3,7 +3,7 @@
 import polars as pl
 import streamlit as st
 
-from industry_metrics import judge
+from industry_metrics import charts, judge, tiers
 from industry_metrics.ui import components, data, filters
 
 ctx = components.context()
@@ -20,9 +20,9 @@ if now.is_empty():
 
 names = dict(data.firms(ctx.role, ctx.firm_id, ctx.snapshot_id, ctx.lang).select("firm_id", "name").iter_rows())
 overall = dict(judge.overall(now).select("firm_id", "overall").iter_rows())
-rank = {"breach": 0, "watch": 1, "meets": 2, "not_judged": 3}
+rank = {tier: i for i, tier in enumerate((*reversed(tiers.JUDGED), tiers.NOT_JUDGED))}  # worst first
 table = (
-    now.with_columns(pl.col("tier").map_elements(lambda tier: components.tier_label(tier, ctx.lang), return_dtype=pl.String))
+    now.with_columns(pl.col("tier").map_elements(lambda tier: tiers.label(tier, ctx.lang), return_dtype=pl.String))
     .pivot(on="standard_id", index="firm_id", values="tier", aggregate_function="first")
 )
 table = table.with_columns(
@@ -30,7 +30,7 @@ table = table.with_columns(
     pl.col("firm_id").replace_strict(overall, default="not_judged").alias("_overall"),
 )
 table = table.with_columns(pl.col("_overall").replace_strict(rank, return_dtype=pl.Int64).alias("_rank"),
-                           pl.col("_overall").map_elements(lambda tier: components.tier_label(tier, ctx.lang), return_dtype=pl.String).alias(t("firms.overall")))
+                           pl.col("_overall").map_elements(lambda tier: tiers.label(tier, ctx.lang), return_dtype=pl.String).alias(t("firms.overall")))
 query = st.text_input(t("firms.search"), key="firm_search")
 if query:
     table = table.filter(pl.col(t("filter.firm")).str.contains(query, literal=True) | pl.col("firm_id").str.contains(query, literal=True))
@@ -41,3 +41,8 @@ if ctx.role == "association":
     st.dataframe(shown, hide_index=True, column_config={t("firms.open_scorecard"): st.column_config.LinkColumn(display_text="→")})
 else:
     st.dataframe(shown, hide_index=True)
+
+# the same table as coloured cells, each with its tier's symbol (colour is never the only cue)
+titles = components.standard_titles(ctx.register.pack(pack), ctx.lang)
+st.plotly_chart(charts.league(now.filter(pl.col("firm_id").is_in(shown["firm_id"].to_list())), ctx.lang, period, names, titles),
+                key="league")

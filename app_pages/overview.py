@@ -1,10 +1,9 @@
 """Overview: the industry against the standards, firms by tier, the firms in breach, who has submitted."""
 
-import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from industry_metrics import i18n, judge
+from industry_metrics import charts, i18n, judge, tiers
 from industry_metrics.ui import components, data, filters
 
 ctx = components.context()
@@ -27,15 +26,7 @@ left.metric(t("overview.kpi_firms"), firm_list.height)
 mid.metric(t("overview.kpi_breach"), overall.filter(pl.col("overall") == "breach").height)
 right.metric(t("overview.kpi_submitted"), overall.height)
 
-counts = overall.group_by("overall").len()
-order = ["meets", "watch", "breach", "not_judged"]
-colours = {"meets": "#0072B2", "watch": "#E69F00", "breach": "#D55E00", "not_judged": "#999999"}
-by_tier = {r["overall"]: r["len"] for r in counts.iter_rows(named=True)}
-figure = go.Figure(go.Bar(
-    x=[components.tier_label(tier, ctx.lang) for tier in order], y=[by_tier.get(tier, 0) for tier in order],
-    marker_color=[colours[tier] for tier in order], hovertemplate="%{x}: %{y}<extra></extra>"))
-figure.update_layout(title=t("overview.firms_by_tier"), yaxis_title=t("overview.kpi_firms"), height=320)
-st.plotly_chart(figure, key="firms_by_tier")
+st.plotly_chart(charts.firms_by_tier(overall, ctx.lang, period), key="firms_by_tier")
 
 st.subheader(t("overview.industry_vs_standard"))
 industry = now.filter(pl.col("firm_id") == "ALL").sort("standard_id")
@@ -43,7 +34,7 @@ titles = components.standard_titles(ctx.register.pack(pack), ctx.lang)
 st.dataframe(pl.DataFrame({
     t("scorecard.standard"): [f"{r['standard_id']} {titles[r['standard_id']]}" for r in industry.iter_rows(named=True)],
     t("scorecard.value"): [i18n.fmt_value(r["value"], r["metric_id"], r["dim"], ctx.lang) for r in industry.iter_rows(named=True)],
-    t("scorecard.tier"): [components.tier_label(r["tier"], ctx.lang) for r in industry.iter_rows(named=True)],
+    t("scorecard.tier"): [tiers.label(r["tier"], ctx.lang) for r in industry.iter_rows(named=True)],
 }), hide_index=True)
 
 st.subheader(t("overview.in_breach"))

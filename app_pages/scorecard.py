@@ -1,10 +1,9 @@
 """Firm scorecard: each standard's value, thresholds, tier, interval and volume, and its trend."""
 
-import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from industry_metrics import i18n
+from industry_metrics import charts, i18n, tiers
 from industry_metrics.access import AccessDenied
 from industry_metrics.ui import components, data, filters
 
@@ -41,21 +40,19 @@ st.dataframe(pl.DataFrame({
     t("scorecard.standard"): [f"{r['standard_id']} {titles[r['standard_id']]}" for r in now.iter_rows(named=True)],
     t("scorecard.value"): [fmt(r, r["value"]) for r in now.iter_rows(named=True)],
     t("scorecard.threshold"): [f"{fmt(r, r['meets'])} / {fmt(r, r['watch'])}" for r in now.iter_rows(named=True)],
-    t("scorecard.tier"): [components.tier_label(r["tier"], ctx.lang) + (f" ({t('reason.' + r['reason'])})" if r["reason"] else "")
+    t("scorecard.tier"): [tiers.label(r["tier"], ctx.lang) + (f" ({t('reason.' + r['reason'])})" if r["reason"] else "")
                           for r in now.iter_rows(named=True)],
     t("scorecard.interval"): [f"{fmt(r, r['ci_low'])} – {fmt(r, r['ci_high'])}" if r["ci_low"] is not None else "–" for r in now.iter_rows(named=True)],
     t("scorecard.volume"): [i18n.fmt_number(r["volume"], ctx.lang, 0) for r in now.iter_rows(named=True)],
 }), hide_index=True)
 
 standard = st.selectbox(t("scorecard.standard"), now["standard_id"].to_list(), format_func=lambda s: f"{s} {titles[s]}", key="trend_standard")
-trend = judged.filter((pl.col("standard_id") == standard) & (pl.col("grain") == "month")).sort("period")
 row = now.filter(pl.col("standard_id") == standard).row(0, named=True)
-figure = go.Figure(go.Scatter(x=trend["period"].to_list(), y=trend["value"].to_list(), mode="lines+markers", name=names.get(firm, firm),
-                              hovertemplate="%{x}: %{y:.3g}<extra></extra>"))
-for level, colour in (("meets", "#0072B2"), ("watch", "#E69F00")):
-    figure.add_hline(y=row[level], line_dash="dot", line_color=colour, annotation_text=components.tier_label(level, ctx.lang))
-figure.update_layout(title=t("scorecard.trend", standard=f"{standard} {titles[standard]}"), xaxis_title=t("filter.period"),
-                     yaxis_title=t(f"metric.{row['metric_id']}"), height=360)
+# the firm's monthly line beside the industry's (staff only: a firm's table holds no other rows)
+lines = data.metrics(ctx.role, ctx.firm_id, ctx.snapshot_id, pack).filter(
+    pl.col("firm_id").is_in([firm, "ALL"]) & (pl.col("grain") == "month"))
+figure = charts.trend(lines, row["metric_id"], ctx.lang, firm_id=firm, dim=row["dim"], meets=row["meets"], watch=row["watch"],
+                      direction=row["direction"], names=names if ctx.role == "association" else None)
 st.plotly_chart(figure, key="scorecard_trend")
 
 if row["tier"] in ("breach", "watch") and row["metric_id"] in ("V1", "V2", "V3", "V4", "V5", "V6", "V7"):

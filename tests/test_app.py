@@ -14,7 +14,7 @@ import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from industry_metrics import auth, i18n, paths, registry
+from industry_metrics import auth, i18n, judge, paths, registry, tiers
 from industry_metrics.access import Access, Audience
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -145,3 +145,113 @@ def test_the_leak_collector_sees_firms_where_staff_may_see_them(demo_dir, monkey
     visit(at, "firms")
     text = rendered_text(at)
     assert firms["F003"].firm_id in text and firms["F003"].name_en in text
+
+
+# ---- the numbers each page shows are the engine's, formatted the same way ----------------------
+
+def latest_month(table: pl.DataFrame) -> str:
+    return sorted(table.filter(pl.col("grain") == "month")["period"].unique())[-1]
+
+
+def column(at: AppTest, table: int, label_key: str, row_starts: str) -> str:
+    """One cell of a shown table: the row whose first cell starts with `row_starts`, the column named by a catalog key."""
+    frame = at.dataframe[table].value
+    return frame[frame.iloc[:, 0].astype(str).str.startswith(row_starts)].iloc[0][i18n.t(label_key, "en")]
+
+
+def test_overview_shows_the_engines_counts_and_industry_values(demo_dir, monkeypatch):
+    at = signed_in(demo_dir, monkeypatch, "staff", lang="en")
+    visit(at, "overview")
+    judged = Access(demo_dir, Audience("association")).judged("cn")
+    now = judged.filter(pl.col("period") == latest_month(judged))
+    breach = judge.overall(now.filter(pl.col("firm_id") != "ALL")).filter(pl.col("overall") == "breach").height
+    shown = {m.label: m.value for m in at.metric}
+    assert shown[i18n.t("overview.kpi_breach", "en")] == str(breach)
+    s01 = now.filter((pl.col("firm_id") == "ALL") & (pl.col("standard_id") == "S01")).row(0, named=True)
+    assert column(at, 0, "scorecard.value", "S01") == i18n.fmt_value(s01["value"], s01["metric_id"], s01["dim"], "en")
+    assert column(at, 0, "scorecard.tier", "S01") == tiers.label(s01["tier"], "en")
+
+
+def test_firms_table_shows_each_firms_tiers_from_the_engine(demo_dir, monkeypatch):
+    at = signed_in(demo_dir, monkeypatch, "staff", lang="en")
+    visit(at, "firms")
+    judged = Access(demo_dir, Audience("association")).judged("cn")
+    now = judged.filter((pl.col("period") == latest_month(judged)) & (pl.col("firm_id") == "F003"))
+    assert column(at, 0, "firms.overall", "F003") == tiers.label(judge.overall(now)["overall"][0], "en")
+    s01 = now.filter(pl.col("standard_id") == "S01")["tier"][0]
+    frame = at.dataframe[0].value
+    assert frame[frame["firm_id"] == "F003"].iloc[0]["S01"] == tiers.label(s01, "en")
+
+
+def test_benchmark_shows_the_firms_value_and_the_disclosed_peer_median(demo_dir, monkeypatch):
+    at = signed_in(demo_dir, monkeypatch, "f003", lang="en")
+    visit(at, "benchmark")
+    access = Access(demo_dir, Audience("firm", "F003"))
+    own = access.metrics("cn")
+    latest = latest_month(own)
+    for metric_id in ("V1", "C1"):
+        value = own.filter((pl.col("period") == latest) & (pl.col("metric_id") == metric_id) & (pl.col("dim") == ""))["value"][0]
+        peers = access.peer_figure("cn", latest, metric_id, firm_id="F003", group="band")
+        assert column(at, 0, "benchmark.own", metric_id) == i18n.fmt_value(value, metric_id, "", "en")
+        median = "–" if peers.suppressed else i18n.fmt_value(peers.median, metric_id, "", "en")
+        assert column(at, 0, "benchmark.median", metric_id) == median
+
+
+def test_complaints_shows_the_firms_rate_and_upheld_share(demo_dir, monkeypatch):
+    at = signed_in(demo_dir, monkeypatch, "f003", lang="en")
+    visit(at, "complaints")
+    own = Access(demo_dir, Audience("firm", "F003")).metrics("cn")
+    now = own.filter((pl.col("period") == latest_month(own)) & (pl.col("dim") == ""))
+    shown = {m.label: m.value for m in at.metric}
+    for metric_id in ("C1", "C2"):
+        value = now.filter(pl.col("metric_id") == metric_id)["value"][0]
+        assert shown[i18n.t(f"metric.{metric_id}", "en")] == i18n.fmt_value(value, metric_id, "", "en")
+
+
+def recovery_values(demo_dir: Path, dim: str) -> dict[str, str]:
+    own = Access(demo_dir, Audience("firm", "F003")).metrics("cn")
+    now = own.filter((pl.col("period") == latest_month(own)) & (pl.col("dim") == dim))
+    return {m: i18n.fmt_value((now.filter(pl.col("metric_id") == m)["value"].to_list() or [None])[0], m, dim, "en")
+            for m in ("R1", "R2", "R4")}
+
+
+def recovery_row(at: AppTest, row: int) -> dict[str, str]:
+    frame = at.dataframe[0].value
+    return {m: frame.iloc[row][f"{m} {i18n.t('metric.' + m, 'en')}"] for m in ("R1", "R2", "R4")}
+
+
+def test_recovery_shows_the_engines_values_for_the_chosen_product(demo_dir, monkeypatch):
+    own = Access(demo_dir, Audience("firm", "F003")).metrics("cn")
+    product = sorted(d.split("=", 1)[1] for d in own["dim"].unique() if d.startswith("product="))[0]
+    at = signed_in(demo_dir, monkeypatch, "f003", lang="en")
+    at.query_params["product"] = product
+    visit(at, "recovery")
+    assert not at.exception and at.dataframe[0].value.shape[0] == 2  # the whole book, then the product's row
+    assert recovery_row(at, 0) == recovery_values(demo_dir, "")
+    assert recovery_row(at, 1) == recovery_values(demo_dir, f"product={product}")
+
+
+def test_a_breakdown_chosen_on_the_page_goes_into_the_url(demo_dir, monkeypatch):
+    at = signed_in(demo_dir, monkeypatch, "f003", lang="en")
+    visit(at, "recovery")
+    region = [r for r in at.selectbox(key="filter_region").options if r != i18n.t("filter.all", "en")][0]
+    at.selectbox(key="filter_region").set_value(region).run()
+    assert at.query_params["region"] in (region, [region]) and at.dataframe[0].value.shape[0] == 2
+
+
+@pytest.mark.parametrize("region", ["999999", "x' OR 1=1 --", ""])
+def test_an_unknown_region_in_the_url_falls_back_to_all(demo_dir, monkeypatch, region):
+    at = signed_in(demo_dir, monkeypatch, "f003", lang="en")
+    at.query_params["region"] = region
+    visit(at, "recovery")
+    assert not at.exception and not at.error
+    assert at.dataframe[0].value.shape[0] == 1 and recovery_row(at, 0) == recovery_values(demo_dir, "")
+    assert at.selectbox(key="filter_region").value == "all"
+
+
+def test_a_firms_product_and_region_choices_are_its_own(demo_dir, monkeypatch):
+    own = Access(demo_dir, Audience("firm", "F003")).metrics("cn")
+    regions = {d.split("=", 1)[1] for d in own["dim"].unique() if d.startswith("region=")}
+    at = signed_in(demo_dir, monkeypatch, "f003", lang="en")
+    visit(at, "recovery")
+    assert set(at.selectbox(key="filter_region").options) == regions | {i18n.t("filter.all", "en")}

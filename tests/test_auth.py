@@ -6,6 +6,7 @@ import json
 import os
 import stat
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher, Type
@@ -279,3 +280,64 @@ def test_a_bad_mapping_entry_is_named(data_dir, entry, message):
     (data_dir / auth.OIDC_ROLES).write_text(OIDC_ROLES + "\n[[identity]]\n" + entry + "\n", encoding="utf-8")
     with pytest.raises(auth.AuthError, match=r"oidc-roles.toml \[\[identity\]\] #4: .*" + message):
         auth.identity_from_oidc({"email": "a@b.c"}, data_dir)
+
+
+# --- inactive member firms ---------------------------------------------------------------------
+
+def test_a_user_of_an_inactive_firm_cannot_sign_in(users_dir):
+    auth.add_user(users_dir, "fx_user", "firm", "firm-x-password-1", firm_id="FX")  # FX: active=false in firms.csv
+    with pytest.raises(auth.AuthError) as refused:
+        auth.authenticate(users_dir, "fx_user", "firm-x-password-1", now=NOW)
+    assert refused.value.code == "inactive"
+    # a wrong password is refused as any other: the reason is given only to whoever knows the password
+    with pytest.raises(auth.AuthError) as wrong:
+        auth.authenticate(users_dir, "fx_user", "not the password", now=NOW)
+    assert wrong.value.code == "failed"
+
+
+def test_an_oidc_identity_of_an_inactive_firm_is_refused(data_dir):
+    (data_dir / auth.OIDC_ROLES).write_text('[[identity]]\nemail = "x@fx.example"\nrole = "firm"\nfirm_id = "FX"\n', encoding="utf-8")
+    with pytest.raises(auth.AuthError) as refused:
+        auth.identity_from_oidc({"email": "x@fx.example", "email_verified": True}, data_dir, now=NOW)
+    assert refused.value.code == "inactive"
+
+
+def app_signed_in(data_dir, monkeypatch, user: str, password: str):
+    from streamlit.testing.v1 import AppTest
+
+    from industry_metrics import demo, paths
+
+    (data_dir / demo.MANIFEST).write_text("{}", encoding="utf-8")  # an empty store, not a demo to build
+    monkeypatch.setenv(paths.ENV_VAR, str(data_dir))
+    at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "app.py"), default_timeout=120)
+    at.query_params["lang"] = "en"
+    at.run()
+    at.text_input(key="signin_user").input(user)
+    at.text_input(key="signin_password").input(password)
+    return at.button[0].click().run()
+
+
+def test_the_sign_in_page_says_why_an_inactive_firm_is_refused(users_dir, monkeypatch):
+    from industry_metrics import i18n
+
+    auth.add_user(users_dir, "fx_user", "firm", "firm-x-password-1", firm_id="FX")
+    at = app_signed_in(users_dir, monkeypatch, "fx_user", "firm-x-password-1")
+    assert not at.exception and "identity" not in at.session_state
+    assert [e.value for e in at.error] == [i18n.t("signin.inactive", "en")]
+
+
+def test_a_session_ends_when_its_firm_becomes_inactive(users_dir, monkeypatch):
+    from dataclasses import replace
+
+    from industry_metrics import audit, i18n, registry
+
+    at = app_signed_in(users_dir, monkeypatch, "fa_user", "firm-a-password-1")
+    assert not at.exception and at.session_state["identity"].firm_id == "FA"
+    firms = registry.load(users_dir)
+    registry.save(users_dir, [replace(f, active=False) if f.firm_id == "FA" else f for f in firms.values()])
+    at.run()  # the next page view
+    assert not at.exception and "identity" not in at.session_state
+    assert [e.value for e in at.error] == [i18n.t("signin.inactive", "en")]
+    assert at.text_input(key="signin_user")  # back at the sign-in form
+    ended = audit.read(users_dir, action="session_ended")
+    assert ended.height == 1 and ended["actor"][0] == "fa_user"

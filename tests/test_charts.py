@@ -177,6 +177,20 @@ def test_funnel_per_10000_rate_and_other_firms_for_staff():
     assert figure.layout.title.text.startswith("V1 ") and "漏斗图" in figure.layout.title.text
 
 
+def test_trend_for_staff_names_the_chosen_firm_and_a_firm_alone_gets_no_empty_industry_line():
+    staff = charts.trend(TREND, "V1", "en", firm_id="FA", names={"FA": "Alpha"})
+    assert [t.name for t in staff.data] == [i18n.t("chart.industry", "en"), "Alpha"]
+    alone = charts.trend(TREND.filter(pl.col("firm_id") == "FA"), "V1", "en", firm_id="FA")
+    assert [t.name for t in alone.data] == [i18n.t("chart.own", "en")]
+
+
+def test_funnel_for_staff_labels_the_chosen_firm_by_name():
+    own = pl.DataFrame({"firm_id": ["FA"], "volume": [20000.0], "value": [9.0]})
+    figure = charts.funnel(own, "en", "V1", 5.0, others=own.clear(), names={"FA": "Alpha"})
+    assert figure.data[-1].name == "Alpha" and list(figure.data[-1].text) == ["Alpha"]
+    assert charts.funnel(own, "en", "V1", 5.0).data[-1].name == i18n.t("chart.own", "en")
+
+
 # ---- conduct -----------------------------------------------------------------------------
 
 HEAT = pl.DataFrame({"weekday": [1, 1, 7], "hour": [7, 23, 12], "contacts": [5, 2, 9]})

@@ -161,3 +161,46 @@ def test_ties_are_reported_as_level_not_worse():
     members = contributions([(0.0, 10), (0.0, 10), (0.0, 10), (0.0, 10), (0.0, 10), (3.0, 10)])
     fig = d.peer_figure("F00", 0.0, [("all", members)], S)
     assert (fig.better_than_pct, fig.level_pct) == (20.0, 80.0)  # peers: four at 0 (level), one at 3 (worse)
+
+
+# ---- adjacent periods: a firm joining or leaving must not show through the difference of two totals
+
+def test_one_firm_joining_suppresses_the_next_total_worked_by_hand():
+    before = d.Cell("2026-09", {f"F{i}": 100.0 for i in range(8)})
+    after = d.Cell("2026-10", {**before.volumes, "NEW": 40.0})  # the difference would be NEW's own figure
+    assert d.protect_periods([before, after], S) == {"2026-09": None, "2026-10": d.COMPLEMENTARY}
+    five_join = d.Cell("2026-10", {**before.volumes, **{f"N{i}": 40.0 for i in range(5)}})
+    assert d.protect_periods([before, five_join], S) == {"2026-09": None, "2026-10": None}
+    steady = d.Cell("2026-11", dict(after.volumes))
+    assert d.protect_periods([before, after, steady], S)["2026-11"] is None  # the same panel as the month before
+
+
+panels = st.lists(  # a pool of firms and, per period, which of them report and with what volume
+    st.dictionaries(st.sampled_from([f"F{i:02d}" for i in range(16)]), st.floats(1, 1000), max_size=16),
+    min_size=2, max_size=5)
+
+
+@hsettings(max_examples=300, deadline=None)
+@given(periods=panels, values=st.dictionaries(st.sampled_from([f"F{i:02d}" for i in range(16)]), st.floats(0, 500), min_size=16))
+def test_no_suppressed_figure_is_recoverable_by_differencing_adjacent_totals(periods, values):
+    cells = [d.Cell(f"p{i}", vols) for i, vols in enumerate(periods)]
+    reasons = d.protect_periods(cells, S)
+    # the worst case for the publisher: every firm that stays reports the same figure in both periods,
+    # so the difference of two published totals is exactly the joiners' figures less the leavers'
+    total = {c.key: sum(values[f] for f in c.volumes) for c in cells}
+    for a, b in zip(cells, cells[1:]):
+        for c in (a, b):
+            if reasons[c.key] is None:
+                assert d.primary_reason(list(c.volumes.values()), S) is None
+        if reasons[a.key] is not None or reasons[b.key] is not None:
+            continue  # a suppressed total cannot be differenced
+        joined = {f: v for f, v in b.volumes.items() if f not in a.volumes}
+        left = {f: v for f, v in a.volumes.items() if f not in b.volumes}
+        difference = total[b.key] - total[a.key]
+        assert difference == pytest.approx(sum(values[f] for f in joined) - sum(values[f] for f in left), abs=1e-6)
+        changed = [*joined.values(), *left.values()]
+        # what the difference discloses is a group's figure, and that group passes the rules a published cell must:
+        # never one firm's (suppressed) figure, never a group one firm dominates
+        assert not changed or d.primary_reason(changed, S) is None
+        if changed:
+            assert len(changed) >= S.min_contributors

@@ -45,7 +45,7 @@ _DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
 
 
 class AuthError(Exception):
-    """A refused sign-in or user change; `code` says which (failed, locked, invalid)."""
+    """A refused sign-in or user change; `code` says which (failed, locked, invalid, inactive)."""
 
     def __init__(self, code: str, message: str, minutes: int = 0):
         super().__init__(message)
@@ -202,7 +202,21 @@ def authenticate(data_dir: Path, username: str, password: str, now: datetime | N
                      details={"failures": MAX_FAILURES, "minutes": int(LOCKOUT.total_seconds() // 60)})
     if not ok:
         raise AuthError("failed", "wrong user name or password")
-    return Identity(username, user["role"], user["firm_id"], user["display_name"], now, now)
+    who = Identity(username, user["role"], user["firm_id"], user["display_name"], now, now)
+    check_active(data_dir, who)  # after the password: saying so tells nothing to someone who guessed a name
+    return who
+
+
+def check_active(data_dir: Path, who: Identity) -> None:
+    """A firm's account works only while its firm is an active member (firms.csv); AuthError "inactive" otherwise.
+
+    Checked at sign-in and on every page view, so a firm marked inactive loses its open sessions too.
+    """
+    if who.role != "firm":
+        return
+    firm = registry.load(data_dir).get(who.firm_id)
+    if firm is None or not firm.active:
+        raise AuthError("inactive", f"firm {who.firm_id} is not an active member")
 
 
 def _prune(state: dict, now: datetime) -> dict:
@@ -270,6 +284,7 @@ def identity_from_oidc(claims: dict, data_dir: Path, now: datetime | None = None
     """The identity for a provider's claims (e.g. Streamlit's st.user), or None when unmapped.
 
     Only identities listed in oidc-roles.toml get in: signing in at the provider grants no role.
+    A firm identity whose firm is inactive raises AuthError "inactive", as a password sign-in does.
     """
     now = now or _now()
     for entry in oidc_mapping(data_dir):
@@ -278,7 +293,9 @@ def identity_from_oidc(claims: dict, data_dir: Path, now: datetime | None = None
                 return None
             username = entry["email"].lower() if "email" in entry else entry["sub"]
             name = entry.get("name") or claims.get("name") or username
-            return Identity(username, entry["role"], entry.get("firm_id"), name, now, now)
+            who = Identity(username, entry["role"], entry.get("firm_id"), name, now, now)
+            check_active(data_dir, who)
+            return who
     return None
 
 

@@ -6,7 +6,8 @@ and every cell of an anonymised regulator table, passes these rules:
 1. minimum contributors (5), counted without the viewing firm when it is compared with others;
 2. dominance: no firm above 25% of the statistic's volume, the two largest not above 85%;
 3. complementary suppression: no suppressed cell can be recovered by subtracting published
-   cells from a published total (a partition with one suppressed cell gets a second one);
+   cells from a published total (a partition with one suppressed cell gets a second one), nor
+   by differencing the totals of adjacent periods when firms joined or left (protect_periods);
 4. fallback: a size band that fails 1-2 widens to all firms, with a note; if that fails too,
    the figure is suppressed with its reason, never shown as a number;
 5. quartiles only from 8 firms, else the median alone;
@@ -225,3 +226,27 @@ def protect_nested(outer: Cell, inner: Cell, settings: Settings) -> str | None:
     if not rest:
         return None  # the same firms: nothing new can be recovered
     return COMPLEMENTARY if primary_reason(list(rest.values()), settings) else None
+
+
+def protect_periods(totals: Sequence[Cell], settings: Settings) -> dict[str, str | None]:
+    """Published totals of consecutive periods (oldest first, one Cell per period): which may be published.
+
+    Two adjacent totals differ by the firms that joined (their figures) and left (theirs), plus how
+    the stayers moved; when the stayers move little, the difference gives away the joiners' and
+    leavers' figures. So a total is published only when, beside passing the rules itself, the
+    firms that joined or left since the period before form a group that passes them too (or none
+    changed); otherwise it is suppressed as complementary. The period before counts whether or not
+    its own total was published: its panel is known either way.
+    """
+    reasons: dict[str, str | None] = {}
+    before: Cell | None = None
+    for cell in totals:
+        reason = primary_reason(list(cell.volumes.values()), settings)
+        if reason is None and settings.apply_complementary and before is not None:
+            changed = [v for f, v in cell.volumes.items() if f not in before.volumes]
+            changed += [v for f, v in before.volumes.items() if f not in cell.volumes]
+            if changed and primary_reason(changed, settings):
+                reason = COMPLEMENTARY
+        reasons[cell.key] = reason
+        before = cell
+    return reasons

@@ -29,7 +29,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from . import contract, locks
 
@@ -110,10 +110,13 @@ class Snapshot:
     def accepted(self) -> list[dict]:
         return [s for s in self.submissions if s["status"] == "accepted"]
 
-    def files(self, table: str) -> list[Path]:
-        """The Parquet files of one table, over the accepted submissions, in a stable order."""
+    def files(self, table: str, firm_id: str | None = None, months: Iterable[str] | None = None) -> list[Path]:
+        """The Parquet files of one table, over the accepted submissions (optionally one firm's, some months'), in a stable order."""
         out = []
+        months = None if months is None else set(months)
         for sub in sorted(self.accepted, key=lambda s: (s["firm_id"], s["period"])):
+            if (firm_id is not None and sub["firm_id"] != firm_id) or (months is not None and sub["period"] not in months):
+                continue
             entry = sub["tables"].get(table)
             if entry and entry["rows"] > 0:
                 out.append(self.root / entry["path"])

@@ -11,13 +11,15 @@ from .base import INDUSTRY, axis_format, finish, firm_name, hover, metric_label,
 
 
 def trend(table: pl.DataFrame, metric_id: str, lang: str, firm_id: str = "ALL", dim: str = "",
-          meets: float | None = None, watch: float | None = None, direction: str | None = None) -> go.Figure:
+          meets: float | None = None, watch: float | None = None, direction: str | None = None,
+          names: dict[str, str] | None = None) -> go.Figure:
     """A metric over periods: the firm's line against the industry's, with the standard's thresholds.
 
     table: the long metric table (firm_id, period, metric_id, dim, value; other columns ignored),
     one grain. firm_id 'ALL' draws the industry alone. meets / watch are the standard's thresholds
     in the metric's unit: the band between them is the watch range, the line at watch the breach
-    line (direction 'lower' = lower is better, the default from judge.direction_of).
+    line (direction 'lower' = lower is better, the default from judge.direction_of). names:
+    firm_id -> name when staff look at a chosen firm (its line then carries the name, not "your firm").
     """
     require(table, ("firm_id", "period", "metric_id", "dim", "value"), "trend")
     rows = table.filter((pl.col("metric_id") == metric_id) & (pl.col("dim") == dim)).sort("period")
@@ -25,9 +27,11 @@ def trend(table: pl.DataFrame, metric_id: str, lang: str, firm_id: str = "ALL", 
     for who in ["ALL"] + ([firm_id] if firm_id != "ALL" else []):
         line = rows.filter(pl.col("firm_id") == who)
         own = who != "ALL"
+        if not own and line.is_empty() and firm_id != "ALL":
+            continue  # a firm's own view holds no industry rows: no empty "industry" entry in the legend
         figure.add_trace(go.Scatter(
             x=line["period"].to_list(), y=line["value"].to_list(), mode="lines+markers",
-            name=i18n.t("chart.own" if own else "chart.industry", lang),
+            name=firm_name(who, names, lang) if own and names else i18n.t("chart.own" if own else "chart.industry", lang),
             line={"color": tiers.COLOUR[tiers.MEETS] if own else INDUSTRY, "dash": "solid" if own else "dash"},
             marker={"symbol": "circle" if own else "diamond"},
             hovertemplate=hover("chart.trend.hover", lang)))
@@ -183,7 +187,7 @@ def funnel(own: pl.DataFrame, lang: str, metric_id: str, industry_rate: float, d
     own: the viewing firm's row(s): firm_id, volume (the metric's denominator), value (in the
     metric's unit, e.g. per 10,000). industry_rate: the industry's value in the same unit.
     others: other firms' rows, same columns, only for association staff (the caller decides);
-    names: firm_id -> name for their hover text. Limits are drawn at log-spaced volumes plus every
+    names: firm_id -> name for their hover text and the own point's label. Limits are drawn at log-spaced volumes plus every
     plotted firm's own volume, so a firm's limits can be read exactly at its point.
     """
     require(own, ("firm_id", "volume", "value"), "funnel")
@@ -213,8 +217,10 @@ def funnel(own: pl.DataFrame, lang: str, metric_id: str, industry_rate: float, d
                                     name=i18n.t("filter.firm", lang), text=[firm_name(f, names, lang) for f in others["firm_id"]],
                                     marker={"color": "#999999", "size": 8, "symbol": "circle-open"},
                                     hovertemplate=hover("chart.funnel.hover_point", lang)))
-    figure.add_trace(go.Scatter(x=own["volume"].to_list(), y=own["value"].to_list(), mode="markers", name=i18n.t("chart.own", lang),
-                                text=[i18n.t("chart.own", lang)] * own.height,
+    # staff (who pass names) look at a chosen firm, not their own: the point carries that firm's name
+    label = firm_name(own["firm_id"][0], names, lang) if names and own.height else i18n.t("chart.own", lang)
+    figure.add_trace(go.Scatter(x=own["volume"].to_list(), y=own["value"].to_list(), mode="markers", name=label,
+                                text=[label] * own.height,
                                 marker={"color": tiers.COLOUR[tiers.MEETS], "size": 14, "symbol": "diamond"},
                                 hovertemplate=hover("chart.funnel.hover_point", lang)))
     fmt = axis_format(metric_id, dim)

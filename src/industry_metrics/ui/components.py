@@ -1,4 +1,4 @@
-"""Small pieces every page uses: tier badges (symbol + word, never colour alone), page context."""
+"""Small pieces every page uses: the page context, standard titles and the metric parameters in force."""
 
 from __future__ import annotations
 
@@ -6,16 +6,9 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from .. import i18n, standards
+from .. import i18n, periods, standards
 from ..access import Audience
 from . import data, session
-
-TIER_SYMBOL = {"meets": "✓", "watch": "!", "breach": "✗", "not_judged": "–"}
-
-
-def tier_label(tier: str | None, lang: str) -> str:
-    tier = tier or "not_judged"
-    return f"{TIER_SYMBOL[tier]} {i18n.t(f'tier.{tier}', lang)}"
 
 
 @dataclass(frozen=True)
@@ -50,3 +43,14 @@ def context() -> Context:
 def standard_titles(pack: standards.Pack, lang: str) -> dict[str, str]:
     """Standard id -> title in the language (the latest version's title where a standard has several)."""
     return {s.id: s.title(lang) for s in sorted(pack.standards, key=lambda s: s.effective_from)}
+
+
+def metric_params(ctx: Context, pack: str, period: str) -> dict[str, dict]:
+    """The metric parameters (quiet hours, day limits...) in force on the period's last day."""
+    return ctx.register.pack(pack).metric_params(periods.parse(period).last_day)
+
+
+def standard_for(ctx: Context, pack: str, period: str, metric_id: str, dim: str = "") -> standards.Standard | None:
+    """The standard in force on the period's last day that judges this metric row, if any (for thresholds on charts)."""
+    found = [s for s in ctx.register.pack(pack).in_force(periods.parse(period).last_day) if s.metric == metric_id and s.dim == dim]
+    return found[0] if found else None

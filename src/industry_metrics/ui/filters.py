@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from typing import Callable, Sequence
 
+import polars as pl
 import streamlit as st
 
 from .. import periods as periods_mod
 from ..i18n import t
 
 GRAINS = ("month", "quarter", "year")
+ALL = "all"  # the breakdown filters' "no breakdown" choice (no product or region code is spelt so)
+BREAKDOWNS = ("product", "region")
 
 
 def choose(name: str, options: Sequence[str], default: str, label: str, fmt: Callable[[str], str] = str) -> str:
@@ -36,6 +39,19 @@ def period(lang: str, months: list[str]) -> str:
     return choose("period", names[::-1], names[-1] if names else "", t("filter.period", lang))
 
 
+def breakdown(name: str, frame, lang: str, fmt: Callable[[str], str]) -> str:
+    """A product or region: the codes come from the `<name>=` dims of the rows the audience may see.
+
+    The choice is a code present in the data or ALL; the dim it names is looked up in those rows,
+    so neither the URL's value nor the choice ever becomes query text.
+    """
+    if name not in BREAKDOWNS:
+        raise ValueError(f"breakdown={name!r}, allowed={BREAKDOWNS}")
+    prefix = f"{name}="
+    codes = sorted(frame.filter(pl.col("dim").str.starts_with(prefix))["dim"].str.strip_prefix(prefix).unique().to_list())
+    return choose(name, [ALL, *codes], ALL, t(f"filter.{name}", lang), lambda c: t("filter.all", lang) if c == ALL else fmt(c))
+
+
 def pack(lang: str, packs: list[str], default: str) -> str:
     return choose("pack", packs, default, t("filter.pack", lang))
 
@@ -47,6 +63,4 @@ def pack_for(ctx) -> str:
 
 def months_in(frame) -> list[str]:
     """The months a metric or judged table holds, oldest first."""
-    import polars as pl
-
     return sorted(frame.filter(pl.col("grain") == "month")["period"].unique().to_list())

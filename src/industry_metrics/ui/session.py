@@ -6,7 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from .. import audit, auth, i18n
+from .. import audit, auth, i18n, paths
 
 
 def lang() -> str:
@@ -29,13 +29,21 @@ def language_switch() -> str:
 
 
 def identity() -> auth.Identity | None:
-    """The signed-in identity, or None (also when the session expired)."""
+    """The signed-in identity, or None (also when the session expired or its firm became inactive)."""
     who = st.session_state.get("identity")
     if who is None:
         return None
     if who.expired():
         del st.session_state["identity"]
-        st.session_state["expired"] = True
+        st.session_state["ended"] = "expired"
+        return None
+    try:
+        auth.check_active(paths.data_dir(), who)
+    except auth.AuthError:
+        del st.session_state["identity"]
+        st.session_state["ended"] = "inactive"
+        audit.record(paths.data_dir(), who.username, "session_ended", role=who.role, firm_id=who.firm_id,
+                     details={"reason": "inactive"})
         return None
     st.session_state["identity"] = who.touch()
     return st.session_state["identity"]
@@ -50,10 +58,16 @@ def oidc_configured() -> bool:
 
 
 def oidc_identity(data_dir: Path) -> auth.Identity | None:
-    """After st.login: the provider's identity mapped to a role by oidc-roles.toml (None when unmapped)."""
+    """After st.login: the provider's identity mapped to a role by oidc-roles.toml (None when unmapped or inactive)."""
     if not st.user.is_logged_in:
         return None
-    return auth.identity_from_oidc(dict(st.user), data_dir)
+    try:
+        return auth.identity_from_oidc(dict(st.user), data_dir)
+    except auth.AuthError as exc:
+        if exc.code != "inactive":
+            raise
+        st.session_state["ended"] = "inactive"
+        return None
 
 
 def sign_in_form(data_dir: Path, language: str) -> None:
@@ -66,13 +80,14 @@ def sign_in_form(data_dir: Path, language: str) -> None:
             st.session_state["identity"] = who
             st.rerun()
         if st.user.is_logged_in:
-            st.error(i18n.t("signin.unmapped", language))
+            st.error(i18n.t("signin.inactive" if st.session_state.pop("ended", "") == "inactive" else "signin.unmapped", language))
             st.button(i18n.t("app.sign_out", language), on_click=st.logout)
         else:
             st.button(i18n.t("signin.provider", language), on_click=st.login)
         return
-    if st.session_state.pop("expired", False):
-        st.info(i18n.t("signin.expired", language))
+    ended = st.session_state.pop("ended", "")
+    if ended:
+        (st.info if ended == "expired" else st.error)(i18n.t(f"signin.{ended}", language))
     with st.form("sign_in"):
         st.subheader(i18n.t("signin.title", language))
         username = st.text_input(i18n.t("signin.username", language), key="signin_user")
@@ -88,7 +103,8 @@ def sign_in_form(data_dir: Path, language: str) -> None:
             # log only a name that exists: a password typed into the name box must never reach the log
             known = username.strip() if username.strip() in auth.users(data_dir) else "(unknown)"
             audit.record(data_dir, known, "sign_in_failed", details={"reason": exc.code})
-            st.error(i18n.t("signin.locked", language, minutes=exc.minutes) if exc.code == "locked" else i18n.t("signin.failed", language))
+            st.error(i18n.t(f"signin.{exc.code}", language, minutes=exc.minutes) if exc.code in ("locked", "inactive")
+                     else i18n.t("signin.failed", language))
     demo = auth.demo_credentials(data_dir)
     if demo:
         with st.expander(i18n.t("signin.demo_users", language)):
