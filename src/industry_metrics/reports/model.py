@@ -73,6 +73,8 @@ class Pack:
     sections: tuple[Section, ...]
     charts: tuple[Chart, ...] = ()
     provenance: dict = field(default_factory=dict)  # submissions, queries, params, suppression log
+    # tables written to CSV/Parquet/XLSX for analysis but not printed (the long metric table)
+    data_tables: tuple[Section, ...] = ()
     generated_at: str = ""  # set when the files are written (UTC ISO); the only field that differs between two runs
 
     def section(self, section_id: str) -> Section:
