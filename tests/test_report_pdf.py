@@ -19,7 +19,8 @@ import pytest
 from PIL import Image
 
 from industry_metrics import charts, i18n, paths
-from industry_metrics.reports import pdf, pdf_fonts
+from industry_metrics.reports import pdf, pdf_cells, pdf_fonts, run
+from industry_metrics.access import Audience
 from industry_metrics.reports.model import Chart, Pack, Section
 
 N_FIRMS = 46
@@ -302,20 +303,65 @@ def test_a_missing_font_names_the_debian_package(monkeypatch, tmp_path):
     assert not target.exists()
 
 
+def test_a_missing_symbol_font_names_its_package(monkeypatch, tmp_path):
+    monkeypatch.setattr(pdf_fonts, "FALLBACK_DIRS", (tmp_path / "no-fonts",))
+    with pytest.raises(pdf_fonts.FontMissing, match="fonts-dejavu-core"):
+        pdf.write_pdf(make_pack("zh", with_charts=False), tmp_path / "out.pdf")
+
+
 @pytest.mark.parametrize(("value", "fmt", "lang", "text"), [
     (0.1234, "pct", "en", "12.3%"), (5.25, "rate", "en", "5.2"), (12345, "int", "zh", "12,345"),
     (1234.5, "money", "en", "1,234.50"), (None, "pct", "en", "–"), (float("nan"), "num", "en", "–"),
-    (date(2024, 5, 15), "text", "zh", "2024-05-15"), ("S01", "text", "en", "S01"),
+    (date(2024, 5, 15), "text", "zh", "2024-05-15"), ("S01", "text", "en", "S01"), (True, "text", "zh", "是"),
 ])
 def test_format_value(value, fmt, lang, text):
-    assert pdf.format_value(value, fmt, lang) == text
+    assert pdf_cells.format_value(value, fmt, lang) == text
+
+
+def test_a_rate_with_its_metric_says_per_what():
+    assert pdf_cells.format_value(3.25, "rate", "zh", scale=10000.0) == "每万次 3.2"
 
 
 def test_a_suppressed_row_prints_the_reason_only_in_its_empty_cells():
     section = Section("x", "x", pl.DataFrame({"firm": ["F1", "F2"], "v": [None, 0.5], "suppressed": ["dominance", None]}),
                       headers={"firm": "Firm", "v": "Value"}, formats={"v": "pct"})
-    columns = pdf.shown_columns(section)
+    columns = pdf_cells.printed_columns(section)
     assert columns == ["firm", "v"]
-    rows = pdf.table_rows(section, columns, "en")
+    rows = pdf_cells.table_rows(section, columns, "en")
     assert rows[0] == [("F1", False), ("Hidden: one firm dominates the figure", True)]
     assert rows[1] == [("F2", False), ("50.0%", False)]
+
+
+def test_labels_row_formats_and_suppressed_columns_shape_the_printed_cells():
+    frame = pl.DataFrame({"metric_id": ["V1", "C3", "C1"], "dim": ["", "", ""], "value": [2.5, 0.9, None],
+                          "tier": ["breach", "meets", None], "numerator": [5.0, 9.0, None],
+                          "fmt": ["rate", "pct", "rate"], "suppressed": [None, None, "too_few_firms"]})
+    section = Section("industry_standards", "t", frame, headers={c: c.upper() for c in frame.columns},
+                      formats={"value": "num", "numerator": "num"}, row_formats={"value": "fmt"},
+                      suppressed_columns=("value", "tier"), labels={"tier": {"breach": "✗ Breach", "meets": "✓ Meets"},
+                                                                   "suppressed": {"too_few_firms": "too few firms"}})
+    columns = pdf_cells.printed_columns(section)
+    assert columns == ["metric_id", "value", "tier"]  # no empty dim, unit-kind, analysis or reason column
+    rows = pdf_cells.table_rows(section, columns, "en")
+    assert rows[0] == [("V1", False), ("2.5 per 10,000", False), ("✗ Breach", False)]
+    assert rows[1][1:] == [("90.0%", False), ("✓ Meets", False)]
+    assert rows[2][1:] == [("Hidden: too few firms", True)] * 2
+
+
+def test_a_real_pack_from_the_demo_industry(small_demo, tmp_path):
+    """The builder's regulator pack, written by run.write: every section printed, the tier marks drawn."""
+    data_dir, _ = small_demo
+    folder = run.write_pack(data_dir, Audience("regulator"), "2026-10", ["pdf"], "zh", tmp_path,
+                            now=datetime(2026, 11, 2, 8, 30, tzinfo=timezone.utc))
+    path = folder / "pack.pdf"
+    pack = run.build_pack(data_dir, Audience("regulator"), "2026-10", "zh")
+    text = squeeze(page_text(path))
+    for section in pack.sections:
+        assert squeeze(section.title) in text or section.id == "cover", section.id
+    for chart in pack.charts:
+        assert squeeze(chart.title) in text, chart.id
+    assert squeeze(i18n.t("report_pdf.cover_generated", "zh")) in squeeze(page_text(path, 1))
+    assert "2026-11-02 08:30 UTC" in page_text(path, 1)
+    assert "✗" in text  # the breach mark comes from the fallback font, not a missing-glyph box
+    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+    assert "NotoSansCJKSC" in fonts and "DejaVuSans" in fonts

@@ -18,9 +18,7 @@ both languages. Charts are Plotly figures drawn to PNG by kaleido (figures_png.p
 
 from __future__ import annotations
 
-import math
-import unicodedata
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 from io import BytesIO
 from pathlib import Path
 
@@ -29,97 +27,23 @@ from fpdf.enums import TableBordersLayout, TableCellFillMode, WrapMode, XPos, YP
 from fpdf.fonts import FontFace
 
 from .. import i18n
-from . import figures_png, pdf_fonts
+from . import figures_png, pdf_cells, pdf_fonts
 from .model import Chart, Pack, Section
 
 APPENDIX_PREFIXES = ("methodology", "suppression")
-SUPPRESSED_COLUMN = "suppressed"  # see model.Section: the reason code of a row's hidden cells
+COVER_SECTION = "cover"  # the builder's key facts: printed on the cover page, not again as a table
 
 MARGIN = 12  # mm
 BODY_PT, SMALL_PT, TABLE_PT, HEADING_PT, TITLE_PT = 10, 8, 8, 14, 24
 INK, MUTED = (30, 30, 30), (110, 110, 110)
 HEADING_FILL, ZEBRA_FILL, RULE = (222, 228, 238), (245, 246, 248), (170, 170, 170)
+TABLE_PADDING = (0.8, 1.2)  # mm: top/bottom, left/right of each cell
+CHART_WIDTH = 0.7  # of the text width: two trend charts fit on one landscape page
 NEW_PAGE_BELOW_MM = 45  # a section starting lower than this on a page starts on the next one
-MIN_COL_CHARS, MAX_COL_CHARS = 5, 34  # column width bounds, in Latin character widths
-HEADER_COL_CHARS, HIDDEN_COL_CHARS = 12, 12  # how much of a header / hidden reason may widen a column
 
 
 def t(key: str, lang: str, **fields: object) -> str:
     return i18n.t(f"report_pdf.{key}", lang, **fields)
-
-
-# --- cell text ------------------------------------------------------------------------------
-
-
-def _is_missing(value: object) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
-
-
-def format_value(value: object, fmt: str, lang: str) -> str:
-    """One cell's text from its Section.formats entry; a missing value is a dash."""
-    if _is_missing(value):
-        return "–"
-    if fmt == "pct":
-        return i18n.fmt_percent(float(value), lang, 1)
-    if fmt == "rate":  # already per 1,000 / 10,000: the column header names the unit
-        return i18n.fmt_number(float(value), lang, 1)
-    if fmt == "int":
-        return i18n.fmt_number(float(value), lang, 0)
-    if fmt in ("money", "num"):
-        return i18n.fmt_number(float(value), lang, 2)
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
-
-
-def reason_text(code: str, lang: str) -> str:
-    """A disclosure reason code in words; an unknown code is shown as is rather than hidden."""
-    return i18n.t(f"reason.{code}", lang) if i18n.has(f"reason.{code}", lang) else code
-
-
-def shown_columns(section: Section) -> list[str]:
-    """The columns printed: those with a header (the builder's choice), else all; never the reason column."""
-    columns = [c for c in section.frame.columns if c in section.headers] or list(section.frame.columns)
-    return [c for c in columns if c != SUPPRESSED_COLUMN]
-
-
-def table_rows(section: Section, columns: list[str], lang: str) -> list[list[tuple[str, bool]]]:
-    """Each row's cells as (text, hidden): a null cell of a suppressed row prints the reason."""
-    has_reason = SUPPRESSED_COLUMN in section.frame.columns
-    rows = []
-    for record in section.frame.iter_rows(named=True):
-        reason = record.get(SUPPRESSED_COLUMN) if has_reason else None
-        cells = []
-        for column in columns:
-            value = record[column]
-            if _is_missing(value) and reason:
-                cells.append((t("hidden", lang, reason=reason_text(str(reason), lang)), True))
-            else:
-                cells.append((format_value(value, section.formats.get(column, "text"), lang), False))
-        rows.append(cells)
-    return rows
-
-
-def display_width(text: str) -> int:
-    """Width in Latin character units: a CJK character is about two Latin ones wide."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def column_weights(headers: list[str], rows: list[list[tuple[str, bool]]]) -> list[float]:
-    """Relative column widths from the longest cell, in Latin character units.
-
-    A short header should not wrap, a long one may; a hidden cell's reason wraps rather
-    than widening a column of numbers.
-    """
-    weights = []
-    for i, header in enumerate(headers):
-        cells = [display_width(row[i][0]) if not row[i][1] else min(display_width(row[i][0]), HIDDEN_COL_CHARS)
-                 for row in rows]
-        wanted = max(max(cells, default=0), min(display_width(header), HEADER_COL_CHARS))
-        weights.append(float(min(max(wanted, MIN_COL_CHARS), MAX_COL_CHARS)))
-    return weights
 
 
 # --- the document ---------------------------------------------------------------------------
@@ -212,35 +136,35 @@ def _heading(pdf: PackPDF, text: str, level: int, new_page: bool = False) -> Non
 def _cover(pdf: PackPDF, pack: Pack) -> None:
     lang = pack.lang
     pdf.add_page()
-    pdf.set_y(45)
+    pdf.set_y(40)
     pdf.set_font(pdf.family, "B", TITLE_PT)
     pdf.multi_cell(0, TITLE_PT * 0.55, pack.title, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT,
                    wrapmode=_wrap(lang))
-    pdf.ln(12)
+    pdf.ln(10)
     for label, value in cover_lines(pack):
         pdf.set_font(pdf.family, "B", BODY_PT + 1)
-        pdf.cell(55, 8, label)
+        pdf.cell(60, 7.5, label)
         pdf.set_font(pdf.family, "", BODY_PT + 1)
-        pdf.cell(0, 8, value, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.multi_cell(0, 7.5, value, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT, wrapmode=_wrap(lang))
 
 
 def cover_lines(pack: Pack) -> list[tuple[str, str]]:
-    """The cover's label/value pairs: what a reader needs to cite the pack."""
+    """The cover's label/value pairs, what a reader needs to cite the pack: the builder's key facts
+    (its cover section, so PDF and XLSX state them alike) or the Pack's own fields, and when it was made."""
     lang = pack.lang
-    lines = [
-        (t("cover_period", lang), pack.period),
-        (t("cover_audience", lang), t(f"audience_{pack.audience}", lang)),
-    ]
-    if pack.firm_id:
-        lines.append((t("cover_firm", lang), pack.firm_id))
-    register = pack.register_version + (f" ({pack.register_hash[:12]})" if pack.register_hash else "")
-    lines += [
-        (t("cover_register", lang), register),
-        (t("cover_snapshot", lang), str(pack.snapshot_id)),
-        (t("cover_generated", lang), _stamp_text(generated_at(pack))),
-        (t("cover_code", lang), pack.code_version),
-    ]
-    return lines
+    cover = next((s for s in pack.sections if s.id == COVER_SECTION), None)
+    if cover is not None:
+        columns = pdf_cells.printed_columns(cover)
+        lines = [(label, value) for label, value in
+                 (tuple(text for text, _ in row[:2]) for row in pdf_cells.table_rows(cover, columns, lang))]
+    else:
+        lines = [(t("cover_period", lang), pack.period), (t("cover_audience", lang), t(f"audience_{pack.audience}", lang))]
+        if pack.firm_id:
+            lines.append((t("cover_firm", lang), pack.firm_id))
+        register = pack.register_version + (f" ({pack.register_hash[:12]})" if pack.register_hash else "")
+        lines += [(t("cover_register", lang), register), (t("cover_snapshot", lang), str(pack.snapshot_id)),
+                  (t("cover_code", lang), pack.code_version)]
+    return [*lines, (t("cover_generated", lang), _stamp_text(generated_at(pack)))]
 
 
 def _summary(pdf: PackPDF, pack: Pack) -> None:
@@ -253,22 +177,23 @@ def _summary(pdf: PackPDF, pack: Pack) -> None:
 
 def _table(pdf: PackPDF, section: Section) -> None:
     lang = pdf.pack.lang
-    columns = shown_columns(section)
+    columns = pdf_cells.printed_columns(section)
     headers = [section.headers.get(c, c) for c in columns]
-    rows = table_rows(section, columns, lang)
-    if not rows:
+    rows = pdf_cells.table_rows(section, columns, lang)
+    if not rows or not columns:
         _paragraph(pdf, t("no_rows", lang), color=MUTED)
         return
-    align = tuple("LEFT" if section.formats.get(c, "text") == "text" else "RIGHT" for c in columns)
+    numeric = [section.formats.get(c, "text") != "text" or c in section.row_formats for c in columns]
     hidden = FontFace(color=MUTED)
     pdf.set_font(pdf.family, "", TABLE_PT)
     with pdf.table(
-        width=pdf.epw, col_widths=column_weights(headers, rows), text_align=align,
+        width=pdf.epw, col_widths=_column_widths(pdf, headers, rows),
+        text_align=tuple("RIGHT" if n else "LEFT" for n in numeric),
         headings_style=FontFace(emphasis="BOLD", fill_color=HEADING_FILL),
         repeat_headings=1,  # the heading row again at the top of each page the table runs onto
         cell_fill_color=ZEBRA_FILL, cell_fill_mode=TableCellFillMode.ROWS,
         borders_layout=TableBordersLayout.HORIZONTAL_LINES, line_height=TABLE_PT * 0.5,
-        padding=(0.8, 1.2), wrapmode=_wrap(lang),
+        padding=TABLE_PADDING, wrapmode=_wrap(lang),
     ) as table:
         heading = table.row()
         for text in headers:
@@ -280,45 +205,53 @@ def _table(pdf: PackPDF, section: Section) -> None:
     pdf.ln(2)
 
 
-def _section(pdf: PackPDF, section: Section, level: int) -> None:
+def _column_widths(pdf: PackPDF, headers: list[str], rows: list[list[pdf_cells.Cell]]) -> list[float]:
+    """Column widths (relative) that fit the page, from the cells' lengths in the table's font."""
+    unit = pdf.get_string_width("0")  # one Latin character at TABLE_PT, in mm
+    room = (pdf.epw - len(headers) * 2 * TABLE_PADDING[1]) / unit
+    return pdf_cells.fit(pdf_cells.column_weights(headers, rows), room)
+
+
+def _section(pdf: PackPDF, section: Section, level: int, figures: list[tuple[Chart, figures_png.Image]]) -> None:
+    """Heading, intro, the section's own charts (the picture before its numbers), table, notes."""
     _heading(pdf, section.title, level)
     if section.intro:
         _paragraph(pdf, section.intro)
+    for chart, image in figures:
+        _chart(pdf, chart, image, level + 1)
     _table(pdf, section)
     for note in section.notes:
         _paragraph(pdf, note, size=SMALL_PT + 0.5, color=MUTED, gap=1)
     pdf.ln(4)
 
 
-def _chart(pdf: PackPDF, chart: Chart, image: figures_png.Image) -> None:
+def _chart(pdf: PackPDF, chart: Chart, image: figures_png.Image, level: int) -> None:
     """One chart: its title as text, then the image as wide as the page allows, scaled to fit the height."""
-    max_h = pdf.eph - 12
-    width = pdf.epw * 0.8
+    max_h = pdf.eph - 16
+    width = pdf.epw * CHART_WIDTH
     height = width * image.height_px / image.width_px
     if height > max_h:
         width, height = width * max_h / height, max_h
-    if pdf.will_page_break(height + 10):
+    if pdf.will_page_break(height + 12):
         pdf.add_page()
-    _heading(pdf, chart.title, 1)
+    _heading(pdf, chart.title, min(level, 2))
     pdf.image(BytesIO(image.png), x=(pdf.w - width) / 2, w=width, h=height)
     pdf.ln(4)
-
-
-def _charts(pdf: PackPDF, pack: Pack, images: list[figures_png.Image]) -> None:
-    if not pack.charts:
-        return
-    _heading(pdf, t("charts", pack.lang), 0, new_page=True)
-    for chart, image in zip(pack.charts, images):
-        _chart(pdf, chart, image)
 
 
 def is_appendix(section: Section) -> bool:
     return section.id.startswith(APPENDIX_PREFIXES)
 
 
+def charts_of(section: Section, charts: list[Chart]) -> list[Chart]:
+    """The charts drawn inside a section: those with its id, or its id and a suffix (trend_S01 in trend)."""
+    return [c for c in charts if c.id == section.id or c.id.startswith(f"{section.id}_")]
+
+
 def write_pdf(pack: Pack, path: Path) -> None:
     """Write the pack as one PDF at `path` (folders are created)."""
-    images = figures_png.render([figures_png.for_print(c.figure) for c in pack.charts])
+    rendered = figures_png.render([figures_png.for_print(c.figure) for c in pack.charts])
+    images = {id(chart): image for chart, image in zip(pack.charts, rendered)}
     pdf = PackPDF(pack)
     pdf.set_title(pack.title)
     pdf.set_lang("zh-CN" if pack.lang == "zh" else "en")
@@ -326,18 +259,23 @@ def write_pdf(pack: Pack, path: Path) -> None:
     pdf.set_creation_date(generated_at(pack))
     _cover(pdf, pack)
     _summary(pdf, pack)
-    main = [s for s in pack.sections if not is_appendix(s)]
-    appendix = [s for s in pack.sections if is_appendix(s)]
-    for index, section in enumerate(main):
-        if index == 0 and not pack.summary:
-            pdf.add_page()
-        _section(pdf, section, 0)
-    _charts(pdf, pack, images)
+    if not pack.summary:
+        pdf.add_page()  # the sections never start on the cover
+    body = [s for s in pack.sections if s.id != COVER_SECTION]
+    unplaced = list(pack.charts)
+    for section in (s for s in body if not is_appendix(s)):
+        own = charts_of(section, unplaced)
+        unplaced = [c for c in unplaced if c not in own]
+        _section(pdf, section, 0, [(c, images[id(c)]) for c in own])
+    if unplaced:
+        _heading(pdf, t("charts", pack.lang), 0, new_page=True)
+        for chart in unplaced:
+            _chart(pdf, chart, images[id(chart)], 1)
+    appendix = [s for s in body if is_appendix(s)]
     if appendix:
         _heading(pdf, t("appendix", pack.lang), 0, new_page=True)
         for section in appendix:
-            _section(pdf, section, 1)
+            _section(pdf, section, 1, [])
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     pdf.output(str(path))
-

@@ -7,6 +7,10 @@ their Mono faces in one file); fpdf2 2.8 reads a collection face by index
 (`collection_font_number`), so no face has to be extracted to a cached .ttf. The face is
 found by its name, not a fixed index, because the order inside the collection is the font
 vendor's choice. fpdf2 subsets the CFF outlines on output: only the glyphs used are embedded.
+
+Noto Sans CJK lacks a few symbols the packs print (the breach tier's ✗, U+2717): DejaVu Sans
+(Debian's fonts-dejavu-core, a TrueType font) is registered as fpdf2's fallback for any
+character the CJK face does not have.
 """
 
 from __future__ import annotations
@@ -21,6 +25,10 @@ FACE_NAME = "Noto Sans CJK SC"
 DEBIAN_PACKAGE = "fonts-noto-cjk"
 FONT_DIRS = (Path("/usr/share/fonts/opentype/noto"),)
 FILES = {"": "NotoSansCJK-Regular.ttc", "B": "NotoSansCJK-Bold.ttc"}  # fpdf2 style -> file
+FALLBACK_FAMILY = "symbols"
+FALLBACK_PACKAGE = "fonts-dejavu-core"
+FALLBACK_DIRS = (Path("/usr/share/fonts/truetype/dejavu"),)
+FALLBACK_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
 
 
 class FontMissing(RuntimeError):
@@ -34,14 +42,14 @@ class Face:
     index: int  # the face's number inside the .ttc collection
 
 
-def _find_file(name: str, dirs: tuple[Path, ...]) -> Path:
+def _find_file(name: str, dirs: tuple[Path, ...], package: str = DEBIAN_PACKAGE) -> Path:
     for folder in dirs:
         if (folder / name).is_file():
             return folder / name
     searched = ", ".join(str(d) for d in dirs)
     raise FontMissing(
-        f"the PDF needs the CJK font {name} ({FACE_NAME}), not found in {searched}: install the "
-        f"Debian package {DEBIAN_PACKAGE} (scripts/install.sh does: apt-get install {DEBIAN_PACKAGE})"
+        f"the PDF needs the font {name}, not found in {searched}: install the Debian package "
+        f"{package} (scripts/install.sh does: apt-get install {package})"
     )
 
 
@@ -67,8 +75,17 @@ def faces(dirs: tuple[Path, ...] | None = None) -> tuple[Face, ...]:
     return tuple(found)
 
 
-def register(pdf, dirs: tuple[Path, ...] | None = None) -> str:
-    """Add the CJK faces to an FPDF document; returns the family name for set_font."""
-    for face in faces(dirs):
+def fallback_faces(dirs: tuple[Path, ...] | None = None) -> tuple[Face, ...]:
+    """The symbol fallback's regular and bold faces (single-face .ttf files)."""
+    folders = FALLBACK_DIRS if dirs is None else dirs
+    return tuple(Face(style, _find_file(name, folders, FALLBACK_PACKAGE), 0) for style, name in FALLBACK_FILES.items())
+
+
+def register(pdf) -> str:
+    """Add the CJK faces and the symbol fallback to an FPDF document; returns the family for set_font."""
+    for face in faces():
         pdf.add_font(FAMILY, face.style, str(face.path), collection_font_number=face.index)
+    for face in fallback_faces():
+        pdf.add_font(FALLBACK_FAMILY, face.style, str(face.path))
+    pdf.set_fallback_fonts([FALLBACK_FAMILY], exact_match=False)
     return FAMILY
