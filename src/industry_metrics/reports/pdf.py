@@ -200,16 +200,26 @@ def _table(pdf: PackPDF, section: Section) -> None:
             heading.cell(text)
         for cells in rows:
             row = table.row()
-            for text, is_hidden in cells:
-                row.cell(text, style=hidden if is_hidden else None)
+            for text, is_hidden, span in pdf_cells.spans(cells):
+                row.cell(text, style=hidden if is_hidden else None, colspan=span,
+                         align="CENTER" if span > 1 else None)
     pdf.ln(2)
 
 
 def _column_widths(pdf: PackPDF, headers: list[str], rows: list[list[pdf_cells.Cell]]) -> list[float]:
-    """Column widths (relative) that fit the page, from the cells' lengths in the table's font."""
-    unit = pdf.get_string_width("0")  # one Latin character at TABLE_PT, in mm
-    room = (pdf.epw - len(headers) * 2 * TABLE_PADDING[1]) / unit
-    return pdf_cells.fit(pdf_cells.column_weights(headers, rows), room)
+    """Column widths (relative) that fit the page, from the cells' printed widths in the table's fonts."""
+    unit = pdf.get_string_width("0")  # one Latin character at TABLE_PT, in mm: the unit of pdf_cells' bounds
+    room = pdf.epw / unit
+
+    def bold(text: str) -> float:
+        pdf.set_font(pdf.family, "B", TABLE_PT)
+        width = pdf.get_string_width(text) / unit
+        pdf.set_font(pdf.family, "", TABLE_PT)
+        return width
+
+    weights = pdf_cells.column_weights(headers, rows, lambda text: pdf.get_string_width(text) / unit, bold)
+    # the padding on both sides, and half a character more: a cell filled exactly would wrap
+    return pdf_cells.fit(weights, room, padding=2 * TABLE_PADDING[1] / unit + 0.5)
 
 
 def _section(pdf: PackPDF, section: Section, level: int, figures: list[tuple[Chart, figures_png.Image]]) -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 import unicodedata
 from datetime import date, datetime
+from typing import Callable
 
 import polars as pl
 
@@ -83,8 +84,8 @@ def printed_columns(section: Section) -> list[str]:
     for c in named:
         if c in omit or not (c in section.suppressed_columns or _has_content(section.frame[c])):
             continue
-        if any(section.frame[c].equals(section.frame[s]) for s in shown):
-            continue  # e.g. a coded firm's "name" is its code again
+        if section.frame[c].dtype == pl.String and any(section.frame[c].equals(section.frame[s]) for s in shown):
+            continue  # words that repeat another column: a coded firm's "name" is its code again
         shown.append(c)
     return shown
 
@@ -124,28 +125,48 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-def column_weights(headers: list[str], rows: list[list[Cell]]) -> list[float]:
-    """Relative column widths from the longest cell, in Latin character units.
+def column_weights(headers: list[str], rows: list[list[Cell]],
+                   measure: Callable[[str], float] = display_width,
+                   measure_header: Callable[[str], float] | None = None) -> list[float]:
+    """Relative column widths from the longest cell, in Latin character units (`measure`).
 
-    A short header should not wrap, a long one may; a hidden cell's reason wraps rather
-    than widening a column of numbers.
+    A header wraps between its words, never inside one, and only a long header wraps at all;
+    a hidden cell's reason wraps rather than widening a column of numbers.
     """
+    measure_header = measure_header or measure
     weights = []
     for i, header in enumerate(headers):
-        cells = [min(display_width(row[i][0]), HIDDEN_COL_CHARS) if row[i][1] else display_width(row[i][0]) for row in rows]
-        wanted = max(max(cells, default=0), min(display_width(header), HEADER_COL_CHARS))
-        weights.append(float(min(max(wanted, MIN_COL_CHARS), MAX_COL_CHARS)))
+        cells = [min(measure(row[i][0]), HIDDEN_COL_CHARS) if row[i][1] else measure(row[i][0]) for row in rows]
+        longest_word = max((measure_header(word) for word in header.split()), default=0)
+        heading = max(min(measure_header(header), HEADER_COL_CHARS), min(longest_word, MAX_COL_CHARS))
+        weights.append(float(min(max(max(cells, default=0), heading, MIN_COL_CHARS), MAX_COL_CHARS)))
     return weights
 
 
-def fit(weights: list[float], room: float) -> list[float]:
-    """Column widths in character units that fit `room` units: when a table is too wide, only
-    its wide columns (titles, sources) give up room, so codes, dates and numbers never wrap."""
-    if sum(weights) <= room:
-        return [w * room / sum(weights) for w in weights]  # spread the spare room evenly
+def spans(cells: list[Cell]) -> list[tuple[str, bool, int]]:
+    """A row's cells with neighbouring hidden cells of the same reason merged: (text, hidden, columns spanned).
+
+    A row withheld in five columns then says why once, across them, instead of five times."""
+    merged: list[tuple[str, bool, int]] = []
+    for text, hidden in cells:
+        if hidden and merged and merged[-1][1] and merged[-1][0] == text:
+            merged[-1] = (text, True, merged[-1][2] + 1)
+        else:
+            merged.append((text, hidden, 1))
+    return merged
+
+
+def fit(weights: list[float], room: float, padding: float = 0.0) -> list[float]:
+    """Column widths, in character units, that fill `room`, each holding its text plus `padding`.
+
+    When a table is too wide, only its wide columns (titles, sources) give up room, so codes,
+    dates and numbers never wrap; when it is narrow, every column grows alike."""
+    text_room = room - padding * len(weights)
+    if sum(weights) <= text_room:
+        return [w * text_room / sum(weights) + padding for w in weights]
     short = sum(w for w in weights if w <= SHORT_COL_CHARS)
     wide = sum(w for w in weights if w > SHORT_COL_CHARS)
-    if not wide or room <= short:
-        return [w * room / sum(weights) for w in weights]  # nothing can give: shrink all alike
-    factor = (room - short) / wide
-    return [w if w <= SHORT_COL_CHARS else w * factor for w in weights]
+    if not wide or text_room <= short:
+        return [w * text_room / sum(weights) + padding for w in weights]  # nothing can give: shrink all alike
+    factor = (text_room - short) / wide
+    return [(w if w <= SHORT_COL_CHARS else w * factor) + padding for w in weights]
