@@ -365,3 +365,27 @@ def test_a_real_pack_from_the_demo_industry(small_demo, tmp_path):
     assert "✗" in text  # the breach mark comes from the fallback font, not a missing-glyph box
     fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
     assert "NotoSansCJKSC" in fonts and "DejaVuSans" in fonts
+
+
+def test_neighbouring_hidden_cells_with_one_reason_are_one_cell():
+    cells = [("V1", False), ("Hidden: x", True), ("Hidden: x", True), ("Hidden: y", True), ("band", False)]
+    assert pdf_cells.spans(cells) == [("V1", False, 1), ("Hidden: x", True, 2), ("Hidden: y", True, 1), ("band", False, 1)]
+
+
+def test_a_wide_table_takes_room_from_its_wide_columns_only():
+    widths = pdf_cells.fit([4.0, 10.0, 60.0, 40.0], room=80.0, padding=2.0)
+    assert widths[:2] == [6.0, 12.0]  # codes and dates keep their width (and padding)
+    assert sum(widths) == pytest.approx(80.0) and (widths[2] - 2) / (widths[3] - 2) == pytest.approx(1.5)
+    assert pdf_cells.fit([4.0, 6.0], room=30.0) == pytest.approx([12.0, 18.0])  # a narrow table grows alike
+
+
+def test_a_session_keeps_one_browser_for_several_packs_and_stops_it_after():
+    from industry_metrics.reports import figures_png
+
+    assert not figures_png._server_running()
+    with figures_png.session():
+        assert figures_png._server_running()
+        with figures_png.session():  # nested: the outer one owns the browser
+            pass
+        assert figures_png._server_running()
+    assert not figures_png._server_running()
