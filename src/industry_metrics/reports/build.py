@@ -8,85 +8,19 @@ in Section.labels, so CSV/Parquet stay language-neutral while XLSX and PDF read 
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass, field
-
 import polars as pl
 
-from .. import charts, i18n, judge, metrics, periods, standards, tiers
+from .. import charts, i18n, judge, metrics, periods, tiers
 from ..access import Access
-from ..disclosure import REASONS
+from .context import Build, ReportError, value_format
+from .methodology import methodology_metrics, methodology_standards, suppression
 from .model import Chart, Pack, Section
+
+__all__ = ["Build", "ReportError", "build", "value_format"]
 
 PEER_METRICS = ("V1", "V2", "V3", "V4", "V5", "V6", "V7", "V9", "C1", "C3", "R2", "R3", "R7")
 TREND_CHARTS = 4  # the standards drawn as trend charts (all of them are in the trend table)
 TREND_MONTHS = 12
-
-
-class ReportError(ValueError):
-    """A pack that cannot be built as asked; the message says what was wrong and what is possible."""
-
-
-@dataclass
-class Build:
-    """What the section builders share: the reader, the words, the period, and the logs they add to."""
-
-    access: Access
-    lang: str
-    period: str
-    pack_name: str
-    register: standards.Register
-    reads: list[dict] = field(default_factory=list)
-    suppressed: list[dict] = field(default_factory=list)
-
-    @property
-    def role(self) -> str:
-        return self.access.audience.role
-
-    @property
-    def firm_id(self) -> str | None:
-        return self.access.audience.firm_id
-
-    @property
-    def std_pack(self) -> standards.Pack:
-        return self.register.pack(self.pack_name)
-
-    def t(self, key: str, **fields: object) -> str:
-        return i18n.t(key, self.lang, **fields)
-
-    def read(self, what: str, **params: object) -> None:
-        """Note an Access read for the manifest's list of queries and parameters."""
-        self.reads.append({"read": what, "params": params})
-
-    def section(self, section_id: str, frame: pl.DataFrame, formats: dict, **extra) -> Section:
-        """A Section with its title, intro and column headers from the catalogs (report.section/intro/col)."""
-        intro_key = f"report.intro.{section_id}"
-        return Section(id=section_id, title=self.t(f"report.section.{section_id}"), frame=frame,
-                       headers={c: self.t(f"report.col.{c}") for c in frame.columns}, formats=formats,
-                       intro=self.t(intro_key) if i18n.has(intro_key, self.lang) else "", **extra)
-
-    def words(self, prefix: str, codes) -> dict[str, str]:
-        return {c: self.t(f"{prefix}.{c}") for c in sorted(set(codes)) if c}
-
-    def tier_words(self) -> dict[str, str]:
-        return {t: tiers.label(t, self.lang) for t in tiers.TIERS}
-
-    def reason_words(self) -> dict[str, str]:
-        return {r: self.t(f"reason.{r}") for r in (*REASONS, judge.BELOW_MIN_VOLUME)}
-
-    def log_suppressed(self, section_id: str, key: str, columns: tuple[str, ...], reason: str) -> None:
-        self.suppressed.append({"section": section_id, "row": key, "columns": list(columns), "reason": reason})
-
-
-def value_format(metric_id: str, dim: str) -> str:
-    """The model.Format of one metric row's value: counts, days and ratios, per-1,000/10,000 rates, shares."""
-    if (metric_id, dim) in metrics.COUNT_DIMS:
-        return "int"
-    if metric_id == "R4" or (metric_id in metrics.RATIO_OF_RATES and dim == ""):
-        return "num"
-    if judge.scale_of(metric_id, dim) in (1000.0, 10000.0):
-        return "rate"
-    return "pct" if judge.is_proportion(metric_id, dim) else "num"
 
 
 # ---- the reads ---------------------------------------------------------------------------------------
@@ -161,12 +95,10 @@ def firm_table(b: Build, judged: pl.DataFrame, names: dict[str, str]) -> Section
     overall = judge.overall(now).select("firm_id", "overall")
     counts = now.group_by("firm_id").agg(**{f"n_{t}": (pl.col("tier") == t).sum().cast(pl.Int64) for t in tiers.TIERS})
     worst = {"breach": 0, "watch": 1, "meets": 2, "not_judged": 3}
-    frame = overall.join(counts, on="firm_id", how="left").with_columns(
+    breached = now.filter(pl.col("tier") == "breach").group_by("firm_id").agg(breached=pl.col("standard_id").sort().str.join(", "))
+    frame = overall.join(counts, on="firm_id", how="left").join(breached, on="firm_id", how="left").with_columns(
         name=pl.col("firm_id").replace_strict(names, default=pl.col("firm_id")),
-        rank=pl.col("overall").replace_strict(worst, return_dtype=pl.Int64),
-        breached=pl.lit(None, dtype=pl.String))
-    breached = now.filter(pl.col("tier") == "breach").group_by("firm_id").agg(pl.col("standard_id").sort().str.join(", "))
-    frame = frame.drop("breached").join(breached.rename({"standard_id": "breached"}), on="firm_id", how="left")
+        rank=pl.col("overall").replace_strict(worst, return_dtype=pl.Int64))
     frame = frame.sort("rank", "firm_id").select("firm_id", "name", "overall", *[f"n_{t}" for t in tiers.TIERS], "breached")
     formats = {"firm_id": "text", "name": "text", "overall": "text", **{f"n_{t}": "int" for t in tiers.TIERS}, "breached": "text"}
     note = b.t("report.note.coded") if b.role == "regulator" and b.access.regulator_naming != "names" else ""
@@ -313,42 +245,6 @@ def fee_mix(b: Build) -> tuple[Section, Chart]:
     section = b.section("fee_mix", frame, {"fee_model": "text", "cases": "int", "share": "pct"},
                         labels={"fee_model": b.words("enum.fee_model", frame["fee_model"].to_list())})
     return section, Chart("fee_mix", b.t("chart.recovery.fee_title"), charts.fee_mix(mix, b.lang))
-
-
-def methodology_metrics(b: Build) -> Section:
-    """Every metric of the catalogue: what it counts (its formula in words), its unit and base, its parameters in force."""
-    params = b.std_pack.metric_params(periods.parse(b.period).last_day)
-    rows = [{"metric_id": m, "name": b.t(f"metric.{m}"), "formula": b.t(f"metric_help.{m}"), "unit": b.t(f"metric_unit.{m}"),
-             "base": b.t(f"metric_base.{m}"), "params": json.dumps(params.get(m, {}), ensure_ascii=False, sort_keys=True) if m in params else ""}
-            for m in standards.CATALOGUE]
-    return b.section("methodology_metrics", pl.DataFrame(rows, schema={k: pl.String for k in rows[0]}), {k: "text" for k in rows[0]})
-
-
-def methodology_standards(b: Build) -> Section:
-    """Every version of every standard in the pack: metric, thresholds, minimum volume, source and effective dates."""
-    rows = [{"standard_id": s.id, "title": s.title(b.lang), "metric_id": s.metric, "dim": s.dim, "direction": s.direction,
-             "meets": s.meets, "watch": s.watch, "min_volume": s.min_volume, "volume_unit": s.unit(b.lang), "source": s.source,
-             "effective_from": s.effective_from.isoformat(), "effective_to": s.effective_to.isoformat() if s.effective_to else "",
-             "notes": s.notes, "fmt": value_format(s.metric, s.dim)}
-            for s in sorted(b.std_pack.standards, key=lambda s: (s.id, s.effective_from))]
-    schema = {k: (pl.Float64 if k in ("meets", "watch", "min_volume") else pl.String) for k in rows[0]}
-    formats = {k: ("num" if k in ("meets", "watch") else "int" if k == "min_volume" else "text") for k in rows[0]}
-    return b.section("methodology_standards", pl.DataFrame(rows, schema=schema), formats, row_formats={"meets": "fmt", "watch": "fmt"},
-                     labels={"direction": b.words("report.direction", ("lower", "higher"))})
-
-
-def suppression(b: Build) -> Section:
-    """Every figure the disclosure rules withheld, where it sits and why; the rules' settings as notes."""
-    rows = sorted(b.suppressed, key=lambda r: (r["section"], r["row"]))
-    frame = pl.DataFrame([{**r, "columns": ", ".join(r["columns"])} for r in rows],
-                         schema={"section": pl.String, "row": pl.String, "columns": pl.String, "reason": pl.String})
-    d = b.register.disclosure
-    notes = (b.t("report.note.rules", min=d.min_contributors, share=f"{d.dominance_share:.0%}", two=f"{d.two_firm_share:.0%}",
-                 quartiles=d.quartiles_min_firms, lag=d.recovery_lag_months),)
-    if not rows:
-        notes = (b.t("report.note.none_suppressed"), *notes)
-    return b.section("suppression", frame, {k: "text" for k in frame.columns}, notes=notes,
-                     labels={"reason": b.reason_words(), "section": {s: b.t(f"report.section.{s}") for s in frame["section"].unique().to_list()}})
 
 
 def metric_table(b: Build, table: pl.DataFrame) -> Section:
