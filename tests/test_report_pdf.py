@@ -159,7 +159,7 @@ def make_pack(lang: str, with_charts: bool = True) -> Pack:
                 register_version="2026.1", register_hash="9f2c4e1ab37d55e0c0ffee", code_version="0.6.0",
                 title=w["title"], summary=w["summary"], sections=tuple(sections),
                 charts=pack_charts(lang) if with_charts else (),
-                provenance={"generated_at": datetime(2026, 11, 2, 8, 30, tzinfo=timezone.utc)})
+                generated_at="2026-11-02T08:30:00+00:00")
 
 
 # --- reading the PDF back ----------------------------------------------------------------------
@@ -222,6 +222,17 @@ def test_every_page_has_header_and_page_n_of_n(written):
         text = page_text(path, n)
         assert i18n.t("report_pdf.page", pack.lang, n=n, total=total) in text
         assert i18n.t("report_pdf.running_provenance", pack.lang, snapshot=17, version="2026.1") in text
+
+
+def test_the_contents_page_gives_each_chapter_the_page_it_starts_on(written):
+    pack, path = written
+    text = subprocess.run(["pdftotext", "-layout", "-f", "2", "-l", "2", str(path), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    assert i18n.t("report_pdf.contents", pack.lang) in text
+    listed = dict(m.groups() for m in re.finditer(r"^\s*(\S.*?)\s{2,}(\d+)\s*$", text, re.M))
+    for section in pack.sections:
+        page = int(listed[section.title])
+        assert page in pages_with(path, section.title), section.id
 
 
 def test_no_page_is_blank(written, tmp_path):

@@ -1,10 +1,12 @@
 """The PDF of a report pack: what a regulator, the association or a member firm reads.
 
-Order of the document: a cover (period, audience, register version, snapshot, generated at),
+Order of the document: a cover (the builder's key facts: period, audience, register version,
+snapshot..., and when the pack was generated), a contents page (linked, with page numbers),
 the executive summary, the pack's sections in the builder's order (industry figures against
-the standards, the firm table, breaches, process and fee mix...), the charts, then an
-appendix with the sections whose id starts with one of APPENDIX_PREFIXES (methodology,
-suppression notes). The writer only lays out what the Pack holds: it reads no store and
+the standards, the firm table, breaches, trends, process and fee mix...), each with its own
+charts (a chart whose id is the section's id or starts with it: trend_S01 sits in trend),
+a chapter with the charts no section claims, then an appendix with the sections whose id
+starts with one of APPENDIX_PREFIXES (methodology, suppression notes). The writer only lays out what the Pack holds: it reads no store and
 computes no figure, so the PDF shows the same protected numbers as the XLSX/CSV files.
 
 A4 landscape throughout: the firm table has a dozen columns of numbers, and one orientation
@@ -18,6 +20,7 @@ both languages. Charts are Plotly figures drawn to PNG by kaleido (figures_png.p
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from io import BytesIO
 from pathlib import Path
@@ -40,6 +43,7 @@ HEADING_FILL, ZEBRA_FILL, RULE = (222, 228, 238), (245, 246, 248), (170, 170, 17
 TABLE_PADDING = (0.8, 1.2)  # mm: top/bottom, left/right of each cell
 CHART_WIDTH = 0.7  # of the text width: two trend charts fit on one landscape page
 NEW_PAGE_BELOW_MM = 45  # a section starting lower than this on a page starts on the next one
+CONTENTS_LINE, CONTENTS_INDENT, CONTENTS_PAGE_W = 6.5, 8, 15  # mm
 
 
 def t(key: str, lang: str, **fields: object) -> str:
@@ -50,12 +54,12 @@ def t(key: str, lang: str, **fields: object) -> str:
 
 
 def generated_at(pack: Pack) -> datetime:
-    """When the pack was built: from the pack (so equal packs give equal PDFs), else now."""
-    stamp = getattr(pack, "generated_at", None) or pack.provenance.get("generated_at")
-    if isinstance(stamp, str):
-        stamp = datetime.fromisoformat(stamp)
-    if not isinstance(stamp, datetime):
-        stamp = datetime.now(timezone.utc)
+    """When the pack's files were made (run.write sets Pack.generated_at): the cover shows it and the
+    PDF's creation date is set from it, so the same pack gives the same bytes. A pack not written
+    through run.write has none: then now."""
+    if not pack.generated_at:
+        return datetime.now(timezone.utc)
+    stamp = datetime.fromisoformat(pack.generated_at)
     return stamp if stamp.tzinfo else stamp.replace(tzinfo=timezone.utc)
 
 
@@ -124,7 +128,8 @@ def _wrap(lang: str) -> WrapMode:
 
 def _heading(pdf: PackPDF, text: str, level: int, new_page: bool = False) -> None:
     """A chapter (level 0) or sub-heading (level 1), with its entry in the PDF outline."""
-    if new_page or pdf.will_page_break(NEW_PAGE_BELOW_MM):
+    at_top = pdf.get_y() <= pdf.t_margin + 0.5  # a page just begun: never leave it blank
+    if (new_page and not at_top) or pdf.will_page_break(NEW_PAGE_BELOW_MM):
         pdf.add_page()
     pdf.start_section(text, level=level)
     size = HEADING_PT if level == 0 else BODY_PT + 1
@@ -258,33 +263,82 @@ def charts_of(section: Section, charts: list[Chart]) -> list[Chart]:
     return [c for c in charts if c.id == section.id or c.id.startswith(f"{section.id}_")]
 
 
+@dataclass(frozen=True)
+class Layout:
+    """Where each part of the pack goes: main sections with their own charts, the other charts, the appendix."""
+
+    main: list[tuple[Section, list[Chart]]]
+    loose_charts: list[Chart]
+    appendix: list[Section]
+
+    def contents_lines(self, has_summary: bool) -> int:
+        """Entries the contents page lists (chapters and their first sub-level), one line each."""
+        main = sum(1 + len(charts) for _, charts in self.main)
+        loose = 1 + len(self.loose_charts) if self.loose_charts else 0
+        appendix = 1 + len(self.appendix) if self.appendix else 0
+        return int(has_summary) + main + loose + appendix
+
+
+def layout(pack: Pack) -> Layout:
+    body = [s for s in pack.sections if s.id != COVER_SECTION]
+    loose = list(pack.charts)
+    main = []
+    for section in (s for s in body if not is_appendix(s)):
+        own = charts_of(section, loose)
+        loose = [c for c in loose if all(c is not o for o in own)]
+        main.append((section, own))
+    return Layout(main, loose, [s for s in body if is_appendix(s)])
+
+
+def _contents(pdf: PackPDF, outline: list) -> None:
+    """The contents page: each chapter and its first sub-level on one line, with its page, linked."""
+    lang = pdf.pack.lang
+    pdf.set_x(pdf.l_margin)  # called at output time, wherever the last page left x
+    pdf.set_font(pdf.family, "B", HEADING_PT)
+    pdf.cell(0, HEADING_PT * 0.6, t("contents", lang), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.ln(3)
+    for entry in outline:
+        if entry.level > 1:
+            continue
+        indent = CONTENTS_INDENT * entry.level
+        pdf.set_font(pdf.family, "B" if entry.level == 0 else "", BODY_PT)
+        pdf.set_x(MARGIN + indent)
+        width = pdf.epw - indent - CONTENTS_PAGE_W
+        link = pdf.add_link(page=entry.page_number)
+        pdf.cell(width, CONTENTS_LINE, _fit(pdf, entry.name, width - 2), link=link)
+        pdf.cell(CONTENTS_PAGE_W, CONTENTS_LINE, str(entry.page_number), align="R", link=link,
+                 new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+
+def _contents_pages(pdf: PackPDF, lines: int) -> int:
+    per_page = int((pdf.eph - HEADING_PT) // CONTENTS_LINE)
+    return max(1, -(-lines // per_page))
+
+
 def write_pdf(pack: Pack, path: Path) -> None:
     """Write the pack as one PDF at `path` (folders are created)."""
     rendered = figures_png.render([figures_png.for_print(c.figure) for c in pack.charts])
     images = {id(chart): image for chart, image in zip(pack.charts, rendered)}
+    plan = layout(pack)
     pdf = PackPDF(pack)
     pdf.set_title(pack.title)
     pdf.set_lang("zh-CN" if pack.lang == "zh" else "en")
     pdf.set_creator(f"Industry Metrics {pack.code_version}")
     pdf.set_creation_date(generated_at(pack))
     _cover(pdf, pack)
+    pdf.add_page()
+    # the contents are drawn last, once every page number is known, on pages kept free here
+    pdf.insert_toc_placeholder(_contents, pages=_contents_pages(pdf, plan.contents_lines(bool(pack.summary))))
     _summary(pdf, pack)
-    if not pack.summary:
-        pdf.add_page()  # the sections never start on the cover
-    body = [s for s in pack.sections if s.id != COVER_SECTION]
-    unplaced = list(pack.charts)
-    for section in (s for s in body if not is_appendix(s)):
-        own = charts_of(section, unplaced)
-        unplaced = [c for c in unplaced if c not in own]
-        _section(pdf, section, 0, [(c, images[id(c)]) for c in own])
-    if unplaced:
+    for section, charts in plan.main:
+        _section(pdf, section, 0, [(c, images[id(c)]) for c in charts])
+    if plan.loose_charts:
         _heading(pdf, t("charts", pack.lang), 0, new_page=True)
-        for chart in unplaced:
+        for chart in plan.loose_charts:
             _chart(pdf, chart, images[id(chart)], 1)
-    appendix = [s for s in body if is_appendix(s)]
-    if appendix:
+    if plan.appendix:
         _heading(pdf, t("appendix", pack.lang), 0, new_page=True)
-        for section in appendix:
+        for section in plan.appendix:
             _section(pdf, section, 1, [])
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
