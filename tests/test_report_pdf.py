@@ -400,3 +400,17 @@ def test_a_session_keeps_one_browser_for_several_packs_and_stops_it_after():
             pass
         assert figures_png._server_running()
     assert not figures_png._server_running()
+
+
+def test_no_browser_names_the_debian_package(monkeypatch):
+    import kaleido
+    from kaleido.errors import ChromeNotFoundError
+
+    from industry_metrics.reports import figures_png
+
+    def no_chrome(*args, **kwargs):
+        raise ChromeNotFoundError("no chrome")
+
+    monkeypatch.setattr(kaleido, "write_fig_from_object_sync", no_chrome)
+    with pytest.raises(RuntimeError, match="Debian package chromium"):
+        figures_png.render([pack_charts("en")[0].figure])

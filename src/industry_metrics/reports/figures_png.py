@@ -1,18 +1,21 @@
 """Plotly figures to PNG bytes for the PDF, all of a pack's charts in one browser session.
 
-kaleido 1.x draws with a headless Chrome; on these machines it finds Debian's
-/usr/bin/chromium by itself. Starting the browser is the expensive part (about 4 s on a
+kaleido 1.x draws with a headless Chrome. Its launcher (choreographer) takes $BROWSER_PATH if
+set, else a chromium/chrome on PATH, else typical install paths: Debian's /usr/bin/chromium
+(scripts/install.sh installs the `chromium` package) is found with no setting, even with an
+empty PATH (checked). Starting the browser is the expensive part (about 4 s on a
 loaded 2-core machine; each further figure well under a second), so a pack's figures go
 to kaleido as one batch (`write_fig_from_object_sync` with a list) rather than one
-`to_image` call per figure, and without touching kaleido's process-wide sync server, which
-the app or another caller may own.
+`to_image` call per figure. If kaleido's process-wide sync server is already running (see
+session()), the batch goes to it; otherwise kaleido starts a browser for this batch alone.
 
 Several packs in a row (a burst of member packs) can share one browser: inside
 `with figures_png.session():` kaleido's sync server stays up and each pack's batch goes to it
 (measured on the 7-chart regulator pack: 8.7 s alone, 2.8–4.7 s with the browser already up).
 
-PNG, not SVG or PDF: fpdf2's SVG import does not lay out Plotly's text reliably, and a
-raster at twice the drawn size prints sharply at A4 width.
+PNG, not SVG: fpdf2 2.8.9 cannot read kaleido's SVG (it ignores <clipPath> and then fails
+with "Could not parse file", checked), and a raster at twice the drawn size prints sharply
+at A4 width. Equal figures give equal PNG bytes, so equal packs give equal PDFs (checked).
 """
 
 from __future__ import annotations
