@@ -123,6 +123,17 @@ def test_the_regulator_sees_codes_not_firms(demo_dir, monkeypatch):
             assert f.firm_id not in text and f.name_en not in text and f.name_zh not in text, (page, f.firm_id)
 
 
+def test_the_reports_page_makes_only_a_firms_own_pack(demo_dir, monkeypatch):
+    """A firm has no choice of audience or firm on the Reports page; what it makes is its own pack."""
+    at = signed_in(demo_dir, monkeypatch, "f003", lang="en")
+    assert visit(at, "reports")
+    assert "report_audience" not in [r.key for r in at.radio] and "report_firm" not in [s.key for s in at.selectbox]
+    at.button(key="report_make").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert len(labels) == 1 and "firm-F003-" in labels[0]
+
+
 def test_the_leak_collector_sees_firms_where_staff_may_see_them(demo_dir, monkeypatch):
     """The leak tests above can fail: the same collector finds firm ids and names on the staff pages."""
     firms = registry.load(demo_dir)

@@ -291,3 +291,39 @@ def test_the_regulator_pack_names_no_firm_when_the_register_says_codes(demo_dir,
     text = pack_text(packs["regulator"])
     for firm in registry.load(demo_dir).values():
         assert firm.firm_id not in text and firm.name_en not in text and firm.name_zh not in text, firm.firm_id
+
+
+# ---- the Reports page's helpers --------------------------------------------------------------------
+
+def test_the_page_zips_what_run_write_writes_and_audits_the_download(demo_dir, tmp_path, monkeypatch):
+    import hashlib
+    import io
+    import zipfile
+    from datetime import datetime as dt
+
+    from industry_metrics import audit, auth, paths
+    from industry_metrics.ui import report as report_ui
+
+    built = run.build_pack(demo_dir, Audience("firm", "F003"), PERIOD, "en")
+    monkeypatch.setenv(paths.ENV_VAR, str(demo_dir))  # read-only: the page's data dir while writing the files
+    name, payload = report_ui.make_zip(built, ["csv", "xlsx"])
+    assert name == f"firm-F003-{PERIOD}-s{built.snapshot_id}-en.zip"
+    listed = zipfile.ZipFile(io.BytesIO(payload)).namelist()
+    assert f"{name[:-4]}/manifest.json" in listed and f"{name[:-4]}/pack.xlsx" in listed
+    assert report_ui.shown(built.section("peers")).columns[0] == i18n.t("report.col.metric_id", "en")
+    monkeypatch.setenv(paths.ENV_VAR, str(tmp_path))  # the audit log goes to a scratch data dir, never the demo
+    who = auth.Identity("f003", "firm", "F003", "F003", dt.now(timezone.utc), dt.now(timezone.utc))
+    report_ui.audited_download(who, name, payload, built, ["csv", "xlsx"])
+    event = audit.read(tmp_path, action="report_download").row(0, named=True)
+    assert event["actor"] == "f003" and event["target"] == name
+    assert json.loads(event["details"])["sha256"] == hashlib.sha256(payload).hexdigest()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_section_has_distinct_header_words_in_both_languages(demo_dir, lang):
+    """Two columns with the same words would be one column to a reader (and the page's table refuses them)."""
+    for audience in (Audience("association"), Audience("firm", "F003")):
+        built = run.build_pack(demo_dir, audience, PERIOD, lang)
+        for section in (*built.sections, *built.data_tables):
+            words = [section.headers[c] for c in section.frame.columns]
+            assert len(words) == len(set(words)), (lang, section.id, words)
