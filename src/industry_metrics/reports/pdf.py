@@ -127,7 +127,7 @@ def _wrap(lang: str) -> WrapMode:
 
 
 def _heading(pdf: PackPDF, text: str, level: int, new_page: bool = False) -> None:
-    """A chapter (level 0) or sub-heading (level 1), with its entry in the PDF outline."""
+    """A chapter (level 0) or a section or chart inside one (level 1), with its entry in the PDF outline."""
     at_top = pdf.get_y() <= pdf.t_margin + 0.5  # a page just begun: never leave it blank
     if (new_page and not at_top) or pdf.will_page_break(NEW_PAGE_BELOW_MM):
         pdf.add_page()
@@ -159,9 +159,8 @@ def cover_lines(pack: Pack) -> list[tuple[str, str]]:
     lang = pack.lang
     cover = next((s for s in pack.sections if s.id == COVER_SECTION), None)
     if cover is not None:
-        columns = pdf_cells.printed_columns(cover)
-        lines = [(label, value) for label, value in
-                 (tuple(text for text, _ in row[:2]) for row in pdf_cells.table_rows(cover, columns, lang))]
+        rows = pdf_cells.table_rows(cover, pdf_cells.printed_columns(cover), lang)  # (item, value) rows
+        lines = [(row[0][0], row[1][0]) for row in rows]
     else:
         lines = [(t("cover_period", lang), pack.period), (t("cover_audience", lang), t(f"audience_{pack.audience}", lang))]
         if pack.firm_id:
@@ -249,7 +248,7 @@ def _chart(pdf: PackPDF, chart: Chart, image: figures_png.Image, level: int) -> 
         width, height = width * max_h / height, max_h
     if pdf.will_page_break(height + 12):
         pdf.add_page()
-    _heading(pdf, chart.title, min(level, 2))
+    _heading(pdf, chart.title, level)
     pdf.image(BytesIO(image.png), x=(pdf.w - width) / 2, w=width, h=height)
     pdf.ln(4)
 
