@@ -69,6 +69,10 @@ class Access:
         self.snapshot: Snapshot = self.store.snapshot(snapshot_id)
         self.regulator_naming = regulator_naming
         self._firms = registry.load(self.data_dir)
+        # the snapshot is pinned, so what is read from it once holds for this object's life (a report
+        # pack reads the metric table for a dozen peer figures, and three event queries)
+        self._tables: dict[str, pl.DataFrame] = {}
+        self._con = None
 
     @property
     def cache_key(self) -> str:
@@ -135,7 +139,21 @@ class Access:
 
         return standards.load(self.data_dir)
 
+    def _events(self):
+        """One read connection over the pinned snapshot, opened on first use (views only: reads cannot change it)."""
+        from . import reader
+
+        if self._con is None:
+            self._con = reader.connect(self.snapshot)
+        return self._con
+
     def _all_metrics(self, pack: str) -> pl.DataFrame:
+        """The materialised long table of this snapshot, read once per Access object."""
+        if pack not in self._tables:
+            self._tables[pack] = self._read_metrics(pack)
+        return self._tables[pack]
+
+    def _read_metrics(self, pack: str) -> pl.DataFrame:
         """The materialised long table of this snapshot (computed in memory for an older snapshot)."""
         from . import metrics, pipeline, refresh
 
@@ -197,22 +215,22 @@ class Access:
     # ---- events ------------------------------------------------------------------------------
     def contact_heat(self, period: str, firm_id: str | None = None) -> pl.DataFrame:
         """Outbound contacts by weekday and hour: a firm its own; staff one firm or all; not for regulators."""
-        from . import periods, queries, reader
+        from . import periods, queries
 
         if self.audience.role == "regulator":
             raise AccessDenied("regulators receive report packs, not event-level views")
         firm = self.scoped_firm(firm_id)
         span = periods.parse(period)
-        con = reader.connect(self.snapshot)
+        con = self._events()
         params = {"firm_id": firm, "first_day": span.first_day, "last_day": span.last_day}
         return queries.run(con, "events/contact_heat", params).pl()
 
     def fee_mix(self, period: str) -> pl.DataFrame:
         """The industry-wide fee-model mix (spec: fee models only as the industry's mix, never per firm)."""
-        from . import periods, queries, reader
+        from . import periods, queries
 
         span = periods.parse(period)
-        con = reader.connect(self.snapshot)
+        con = self._events()
         return queries.run(con, "events/fee_mix", {"first_day": span.first_day, "last_day": span.last_day}).pl()
 
     def stage_mix(self, period: str) -> pl.DataFrame:
@@ -222,10 +240,10 @@ class Access:
         can subtract itself) pass the minimum and dominance rules; complementary suppression keeps a
         hidden stage from being worked out as the total minus the others. Columns: stage, cases, firms, suppressed.
         """
-        from . import disclosure, periods, queries, reader
+        from . import disclosure, periods, queries
 
         params = {"month": periods.parse(period).months[-1], "firm_id": None}
-        rows = queries.run(reader.connect(self.snapshot), "events/process_stages", params).pl()
+        rows = queries.run(self._events(), "events/process_stages", params).pl()
         viewer = self.audience.firm_id
         cells = []
         for (stage,), group in sorted(rows.group_by(["stage"]), key=lambda g: g[0][0]):
@@ -257,22 +275,22 @@ class Access:
 
     def complaint_close_days(self, period: str, firm_id: str | None = None) -> pl.DataFrame:
         """Days to close complaints closed in the period: a firm its own; staff one firm or all."""
-        from . import periods, queries, reader
+        from . import periods, queries
 
         if self.audience.role == "regulator":
             raise AccessDenied("regulators receive report packs, not event-level views")
         span = periods.parse(period)
         params = {"firm_id": self.scoped_firm(firm_id), "first_day": span.first_day, "last_day": span.last_day}
-        return queries.run(reader.connect(self.snapshot), "events/complaint_close_days", params).pl()
+        return queries.run(self._events(), "events/complaint_close_days", params).pl()
 
     def process_stages(self, period: str, firm_id: str | None = None) -> pl.DataFrame:
         """Cases by collection stage at period end: a firm its own; staff every firm (firm_id None = all)."""
-        from . import periods, queries, reader
+        from . import periods, queries
 
         if self.audience.role == "regulator":
             raise AccessDenied("regulators receive report packs, not case-level views")
         params = {"month": periods.parse(period).months[-1], "firm_id": self.scoped_firm(firm_id)}
-        return queries.run(reader.connect(self.snapshot), "events/process_stages", params).pl()
+        return queries.run(self._events(), "events/process_stages", params).pl()
 
     def breach_events(self, pack: str, period: str, metric_id: str, firm_id: str | None = None) -> pl.DataFrame:
         """The contacts behind one firm's conduct figure (pseudonymous refs only); staff or the firm itself."""

@@ -190,7 +190,7 @@ def trends(b: Build, table: pl.DataFrame, judged: pl.DataFrame) -> tuple[Section
         severity[sid] = severity.get(sid, 0) + {"breach": 100, "watch": 1}.get(tier, 0)
     chosen = sorted(in_force, key=lambda s: (-severity.get(s.id, 0), s.id))[:TREND_CHARTS]
     out = []
-    for std in sorted(chosen, key=lambda s: s.id):
+    for std in sorted(chosen, key=lambda s: s.id) if b.draw else ():
         fig = charts.trend(monthly, std.metric, b.lang, firm_id=who, dim=std.dim, meets=std.meets, watch=std.watch,
                            direction=std.direction)
         fig.data = tuple(trace for trace in fig.data if len(trace.x or ()))  # a firm has no industry line to draw
@@ -214,6 +214,8 @@ def stage_mix(b: Build) -> tuple[Section, list[Chart]]:
                         suppressed_columns=hidden, labels={"stage": stage_words, "suppressed": b.reason_words()},
                         notes=(b.t("report.note.share_of_published"),) if frame["suppressed"].is_not_null().any() else ())
     shown = frame.filter(pl.col("suppressed").is_null()).select(pl.lit("ALL").alias("firm_id"), "stage", "cases")
+    if not b.draw:
+        return section, []
     figures = [Chart("stages", b.t("chart.process.stages_title"), charts.stages(shown, b.lang)),
                Chart("closure_mix", b.t("chart.process.closure_title", period=b.period), charts.closure_mix(shown, b.lang, b.period))]
     return section, figures
@@ -235,7 +237,7 @@ def _stage_word(b: Build, stage: str) -> str:
     return b.t(f"process.stage.{stage}")
 
 
-def fee_mix(b: Build) -> tuple[Section, Chart]:
+def fee_mix(b: Build) -> tuple[Section, Chart | None]:
     """The industry-wide fee-model mix (models only; fee rates are never collected or shown)."""
     b.read("fee_mix", period=b.period)
     mix = b.access.fee_mix(b.period).sort("fee_model")
@@ -244,7 +246,7 @@ def fee_mix(b: Build) -> tuple[Section, Chart]:
                        (pl.col("cases") / total if total else pl.lit(None, dtype=pl.Float64)).alias("share"))
     section = b.section("fee_mix", frame, {"fee_model": "text", "cases": "int", "share": "pct"},
                         labels={"fee_model": b.words("enum.fee_model", frame["fee_model"].to_list())})
-    return section, Chart("fee_mix", b.t("chart.recovery.fee_title"), charts.fee_mix(mix, b.lang))
+    return section, Chart("fee_mix", b.t("chart.recovery.fee_title"), charts.fee_mix(mix, b.lang)) if b.draw else None
 
 
 def metric_table(b: Build, table: pl.DataFrame) -> Section:
@@ -295,8 +297,12 @@ def summary(b: Build, judged: pl.DataFrame, names: dict[str, str]) -> tuple[str,
 
 # ---- the pack ----------------------------------------------------------------------------------------
 
-def build(access: Access, period: str, lang: str, code_version: str, pack_name: str | None = None) -> Pack:
-    """The pack for the access's audience (and firm), one period, one language, the access's snapshot."""
+def build(access: Access, period: str, lang: str, code_version: str, pack_name: str | None = None, *, draw: bool = True) -> Pack:
+    """The pack for the access's audience (and firm), one period, one language, the access's snapshot.
+
+    draw=False leaves the charts out: only the PDF and the page show them, and plotly figures are
+    the larger part of a pack's build time (their data is in the trend and mix sections either way).
+    """
     try:
         periods.parse(period)
     except ValueError as exc:
@@ -307,7 +313,7 @@ def build(access: Access, period: str, lang: str, code_version: str, pack_name: 
     pack_name = pack_name or register.default_pack
     if pack_name not in register.packs:
         raise ReportError(f"standards pack {pack_name!r}: one of {', '.join(sorted(register.packs))}")
-    b = Build(access, lang, period, pack_name, register)
+    b = Build(access, lang, period, pack_name, register, draw=draw)
     judged = _judged(b)
     names = _names(b)
     b.read("metrics", pack=pack_name)
@@ -332,7 +338,7 @@ def build(access: Access, period: str, lang: str, code_version: str, pack_name: 
         audience=b.role, firm_id=b.firm_id, period=period, lang=lang, snapshot_id=access.snapshot.id,
         register_version=register.version, register_hash=register.content_hash, code_version=code_version,
         title=title, summary=summary(b, judged, names), sections=tuple(sections),
-        charts=(*figures, *stage_figures, fee_figure), data_tables=(metric_table(b, table),),
+        charts=tuple(c for c in (*figures, *stage_figures, fee_figure) if c is not None), data_tables=(metric_table(b, table),),
         provenance={"standards_pack": pack_name, "reads": b.reads, "suppression_log": sorted(b.suppressed, key=lambda r: (r["section"], r["row"])),
                     "submissions": access.submissions_used(periods.parse(period).months[-1])},
     )

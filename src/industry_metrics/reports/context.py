@@ -25,6 +25,7 @@ class Build:
     period: str
     pack_name: str
     register: standards.Register
+    draw: bool = True  # make the charts (plotly figures); only the PDF and the page show them
     reads: list[dict] = field(default_factory=list)
     suppressed: list[dict] = field(default_factory=list)
 

@@ -53,8 +53,10 @@ def open_access(data_dir: Path, audience: Audience, snapshot_id: int | None = No
 
 
 def build_pack(data_dir: Path, audience: Audience, period: str, lang: str, snapshot_id: int | None = None,
-               pack_name: str | None = None) -> Pack:
-    return build.build(open_access(Path(data_dir), audience, snapshot_id), period, lang, manifest.code_version(), pack_name)
+               pack_name: str | None = None, draw: bool = True) -> Pack:
+    """The pack's content; draw=False skips the charts (only the PDF and the page show them)."""
+    return build.build(open_access(Path(data_dir), audience, snapshot_id), period, lang, manifest.code_version(), pack_name,
+                       draw=draw)
 
 
 def folder_name(pack: Pack) -> str:
@@ -112,7 +114,7 @@ def write_pack(data_dir: Path, audience: Audience, period: str, formats: Iterabl
                snapshot_id: int | None = None, pack_name: str | None = None, now: datetime | None = None) -> Path:
     """Build one pack for the audience and write it: the CLI's and the page's single entry point."""
     formats = parse_formats(list(formats) if not isinstance(formats, str) else formats)
-    pack = build_pack(data_dir, audience, period, lang, snapshot_id, pack_name)
+    pack = build_pack(data_dir, audience, period, lang, snapshot_id, pack_name, draw="pdf" in formats)
     return write(pack, formats, out_dir, data_dir, now)
 
 
