@@ -8,6 +8,7 @@ another's pack. The folder is written under a temporary name and renamed into pl
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import importlib.util
 import shutil
@@ -140,8 +141,19 @@ def write_member_packs(data_dir: Path, period: str, formats: Iterable[str], lang
         raise ReportError(f"no firm has an accepted submission for {period} in snapshot {snapshot_id}")
     step = progress or (lambda label, fraction: None)
     out = []
-    for i, firm in enumerate(firms):
-        step(firm, i / len(firms))
-        out.append(write_pack(data_dir, Audience("firm", firm), period, formats, lang, out_dir, snapshot_id, pack_name))
+    with _chart_session(formats):
+        for i, firm in enumerate(firms):
+            step(firm, i / len(firms))
+            out.append(write_pack(data_dir, Audience("firm", firm), period, formats, lang, out_dir, snapshot_id, pack_name))
     step("done", 1.0)
     return out
+
+
+def _chart_session(formats: tuple[str, ...]):
+    """For a burst with PDFs, one chart-drawing browser for every pack (starting it is most of a pack's chart time)."""
+    if "pdf" not in formats:
+        return contextlib.nullcontext()
+    _pdf_writer()  # the clear error when the PDF writer is missing
+    from . import figures_png
+
+    return figures_png.session()
