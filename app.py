@@ -27,9 +27,9 @@ if who is None:
 session.sign_out_button(lang)
 
 PAGES = {
-    "association": ["overview", "firms", "scorecard", "conduct", "complaints", "recovery", "process", "submissions", "standards", "audit"],
-    "firm": ["scorecard", "benchmark", "conduct", "complaints", "recovery", "process", "submissions", "standards"],
-    "regulator": ["overview", "firms", "standards"],
+    "association": ["overview", "firms", "scorecard", "conduct", "complaints", "recovery", "process", "submissions", "standards", "reports", "audit"],
+    "firm": ["scorecard", "benchmark", "conduct", "complaints", "recovery", "process", "submissions", "standards", "reports"],
+    "regulator": ["overview", "firms", "standards", "reports"],
 }
 pages = [st.Page(f"app_pages/{name}.py", title=i18n.t(f"nav.{name}", lang), url_path=name) for name in PAGES[who.role]]
 st.navigation(pages).run()

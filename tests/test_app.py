@@ -130,12 +130,24 @@ def test_the_regulator_sees_codes_not_firms(demo_dir, monkeypatch):
             continue
         text = rendered_text(at)
         for f in firms.values():
-            assert f.firm_id not in text and f.name_en not in text and f.name_zh not in text, (page, f.firm_id)
+            for token in (f.firm_id, f.name_en, f.name_zh):
+                assert not shows(token, text), (page, token)
 
 
 def test_a_code_that_happens_to_hold_an_id_is_not_a_leak():
     assert not shows("F017", "M-F01739,✓ Meets") and shows("F017", "F017,✓ Meets") and shows("F017", "(F017)")
     assert shows("甲催收公司", "见甲催收公司的数据")  # CJK characters are not id characters: names still match
+
+
+def test_the_reports_page_makes_only_a_firms_own_pack(demo_dir, monkeypatch):
+    """A firm has no choice of audience or firm on the Reports page; what it makes is its own pack."""
+    at = signed_in(demo_dir, monkeypatch, "f003", lang="en")
+    assert visit(at, "reports")
+    assert "report_audience" not in [r.key for r in at.radio] and "report_firm" not in [s.key for s in at.selectbox]
+    at.button(key="report_make").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert len(labels) == 1 and "firm-F003-" in labels[0]
 
 
 def test_the_leak_collector_sees_firms_where_staff_may_see_them(demo_dir, monkeypatch):

@@ -69,7 +69,9 @@ class Access:
         self.snapshot: Snapshot = self.store.snapshot(snapshot_id)
         self.regulator_naming = regulator_naming
         self._firms = registry.load(self.data_dir)
-        self._tables: dict[str, pl.DataFrame] = {}  # pack -> this snapshot's metric table, read once per Access
+        # the snapshot is pinned, so a metric table read once holds for this object's life (a report
+        # pack or the benchmark page asks it for a dozen peer figures)
+        self._tables: dict[str, pl.DataFrame] = {}
 
     @property
     def cache_key(self) -> str:
@@ -221,6 +223,47 @@ class Access:
         span = periods.parse(period)
         con = reader.connect(self.snapshot, months=span.months)  # the query reads only the period's months
         return queries.run(con, "events/fee_mix", {"first_day": span.first_day, "last_day": span.last_day}).pl()
+
+    def stage_mix(self, period: str) -> pl.DataFrame:
+        """The industry's cases by collection stage at period end, for every audience, each cell under the disclosure rules.
+
+        A stage's count is published only when its contributing firms (the viewing firm left out, as it
+        can subtract itself) pass the minimum and dominance rules; complementary suppression keeps a
+        hidden stage from being worked out as the total minus the others. Columns: stage, cases, firms, suppressed.
+        """
+        from . import disclosure, periods, queries, reader
+
+        month = periods.parse(period).months[-1]
+        con = reader.connect(self.snapshot, months=[m for m in self.snapshot.periods() if m <= month])
+        rows = queries.run(con, "events/process_stages", {"month": month, "firm_id": None}).pl()
+        viewer = self.audience.firm_id
+        cells = []
+        for (stage,), group in sorted(rows.group_by(["stage"]), key=lambda g: g[0][0]):
+            volumes = {f: float(n) for f, n in group.select("firm_id", "cases").iter_rows() if f != viewer}
+            cells.append((stage, int(group["cases"].sum()), group.height, disclosure.Cell(stage, volumes)))
+        reasons = disclosure.protect_partition([c[3] for c in cells], self._register().disclosure.settings())
+        out = [{"stage": stage, "cases": None if reasons[stage] else cases, "firms": None if reasons[stage] else firms,
+                "suppressed": reasons[stage]} for stage, cases, firms, _ in cells]
+        return pl.DataFrame(out, schema={"stage": pl.String, "cases": pl.Int64, "firms": pl.Int64, "suppressed": pl.String})
+
+    def submissions_used(self, last_month: str) -> list[dict]:
+        """The accepted submissions a figure up to `last_month` can rest on, as this audience may know them.
+
+        A firm sees its own; a regulator sees them under the firms' codes (ids rebuilt from the code,
+        so a submission id never carries a firm id); file paths are left out for everyone.
+        """
+        subs = [s for s in self.snapshot.accepted if s["period"] <= last_month]
+        if self.audience.role == "firm":
+            subs = [s for s in subs if s["firm_id"] == self.audience.firm_id]
+        coded = self.audience.role == "regulator" and self.regulator_naming != "names"
+        codes = firm_codes(self.data_dir, sorted(self._firms)) if coded else {}
+        out = []
+        for s in sorted(subs, key=lambda s: (s["firm_id"], s["period"], s["version"])):
+            firm = codes.get(s["firm_id"], s["firm_id"])
+            out.append({"submission_id": f"{firm}_{s['period']}_v{s['version']}" if coded else s["submission_id"],
+                        "firm_id": firm, "period": s["period"], "version": s["version"],
+                        "tables": {t: {"rows": e["rows"], "sha256": e["sha256"]} for t, e in sorted(s["tables"].items())}})
+        return out
 
     def complaint_close_days(self, period: str, firm_id: str | None = None) -> pl.DataFrame:
         """Days to close complaints closed in the period: a firm its own; staff one firm or all."""

@@ -38,6 +38,13 @@ class Section:
     formats: dict[str, Format]
     notes: tuple[str, ...] = ()
     intro: str = ""
+    # Added for the builders and the XLSX writer; every writer may use them, none has to:
+    # columns that are hidden (null) in a row whose `suppressed` reason is set: show the reason there
+    suppressed_columns: tuple[str, ...] = ()
+    # column -> the column holding each row's Format, where one column mixes units (a metric value)
+    row_formats: dict[str, str] = field(default_factory=dict)
+    # column -> {code: words in the pack's language}: tiers, reasons, stages are codes in CSV, words in print
+    labels: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -66,6 +73,9 @@ class Pack:
     sections: tuple[Section, ...]
     charts: tuple[Chart, ...] = ()
     provenance: dict = field(default_factory=dict)  # submissions, queries, params, suppression log
+    # tables written to CSV/Parquet/XLSX for analysis but not printed (the long metric table)
+    data_tables: tuple[Section, ...] = ()
+    generated_at: str = ""  # set when the files are written (UTC ISO); the only field that differs between two runs
 
     def section(self, section_id: str) -> Section:
         for section in self.sections:
