@@ -74,3 +74,28 @@ def test_untranslatable_constructs_fail_loudly(sql, construct):
     with pytest.raises(TranslationError) as info:
         to_spark(sql, "metrics/example")
     assert "metrics/example" in str(info.value) and construct in str(info.value)
+
+
+def test_refresh_command_passes_engine_and_master(data_dir, monkeypatch):
+    from click.testing import CliRunner
+
+    from industry_metrics import refresh
+    from industry_metrics.cli import main
+    from industry_metrics.spark import session
+
+    seen = {}
+
+    def fake_full(root, pack, params, progress=None, engine="duckdb"):
+        seen.update(engine=engine, master=session.master())
+        return {"store_snapshot": 0, "recomputed": [], "parts": {}}
+
+    monkeypatch.setattr(refresh, "full", fake_full)
+    monkeypatch.setenv(session.MASTER_ENV, "spark://env-master:7077")
+    runner = CliRunner()
+    args = ["refresh", "--data-dir", str(data_dir), "--engine", "spark"]
+    assert runner.invoke(main, args).exit_code == 0
+    assert seen == {"engine": "spark", "master": "spark://env-master:7077"}
+    assert runner.invoke(main, [*args, "--spark-master", "local[1]"]).exit_code == 0
+    assert seen == {"engine": "spark", "master": "local[1]"}
+    session.configure(None)
+    assert runner.invoke(main, ["refresh", "--data-dir", str(data_dir), "--engine", "nope"]).exit_code != 0
