@@ -7,6 +7,12 @@ the query's name and the construct (TranslationError): a metric never differs si
 
 Parameters stay bound: `$name` becomes Spark's named parameter marker `:name`, and run.py passes
 the values as `args` (lists become arrays, dates DATE literals, a lag offset a literal).
+
+Checked and left to sqlglot (same results, tests/test_spark_parity.py): list_contains over a bound
+list (array_contains), date_trunc('month', d) (Spark returns a timestamp; only compared with dates),
+d + m * interval '1 month' (month ends clamp in both), FILTER (WHERE ...), grouping() in the select
+list, VALUES ... AS s(m), NULLS LAST written out where DuckDB's default differs from Spark's.
+Rewritten here: the five functions in REWRITES. Refused: see _refuse and the extract/strftime lists.
 """
 
 from __future__ import annotations
@@ -154,6 +160,7 @@ def _cached(name: str, sql: str) -> str:
 
 
 def query(name: str, **identifiers: str) -> tuple[str, tuple[str, ...]]:
-    """The Spark SQL of a query file (read now, so edits to the file flow through) and its parameter names."""
+    """The Spark SQL of a query file, translated from the text queries.load reads (the one the DuckDB path runs,
+    so fixes to the file flow through; nothing is stored translated), and its parameter names."""
     source = queries.load(name)
     return _cached(name, queries.render(source, **identifiers)), source.params
