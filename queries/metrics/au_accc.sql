@@ -1,7 +1,8 @@
 -- purpose: ACCC/ASIC A1: actual contacts per case beyond max_week in an ISO week or beyond max_month in a calendar month
 -- grain: one row per (firm_id, period, metric_id, dim)
 -- params: $a1_max_week, $a1_max_month. Reads every month (ISO weeks cross month ends); counts contacts in the period.
---   Portable apart from strftime for the ISO week key (Spark: date_format / weekofyear). Definitions: docs/metric-definitions.md
+--   Portable apart from strftime for the ISO week key: Spark's date_format has no ISO week-year, so spark/translate.py
+--   builds '%G-%V' from the year of the week's Thursday and weekofyear. Definitions: docs/metric-definitions.md
 with
 actual as (
     select firm_id, month, case_ref, contact_ref, contact_at, local_date

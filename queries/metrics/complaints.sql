@@ -1,6 +1,7 @@
 -- purpose: complaint metrics C1-C6 per firm and target period (C6 as its two group rates; the ratio is formed in metrics.py)
 -- grain: one row per (firm_id, period, metric_id, dim)
--- params: $c3_days (closed within N days). Portable SQL. Definitions: docs/metric-definitions.md
+-- params: $c3_days (closed within N days). Portable SQL (on Spark, datediff('day', a, b) is written datediff(b, a)).
+--   Definitions: docs/metric-definitions.md
 with
 period_complaints as (
     select tp.period, tp.grain, tp.first_day, tp.last_day, m.firm_id, m.complaint_ref, m.case_ref,

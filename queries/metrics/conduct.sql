@@ -2,7 +2,9 @@
 -- grain: one row per (firm_id, period, metric_id, dim); V8 as its two group rates (the ratio is formed in metrics.py)
 -- params: $v1_quiet_start, $v1_quiet_end, $v1_weekend_quiet_start, $v1_weekend_quiet_end, $v1_holidays (list of dates),
 --   $v1_channels (list), $v2_cap, $v3_cap, $v7_min_collectors, $v10_report_hours.
---   Not portable as written: list_contains over the two bound lists (Spark: array_contains). Definitions: docs/metric-definitions.md
+--   Not portable as written: list_contains over the two bound lists (sqlglot writes array_contains; the lists stay
+--   bound), extract(isodow) (Spark: DAYOFWEEK_ISO) and cast(... as time) (Spark TIME needs spark.sql.timeType.enabled);
+--   spark/translate.py rewrites the last two. Definitions: docs/metric-definitions.md
 with
 quiet_windows as (
     select k.*,

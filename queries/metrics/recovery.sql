@@ -1,6 +1,8 @@
 -- purpose: recovery metrics R1 (vintage curve), R2, R3, R4 (Kaplan-Meier median days to first payment), R5, R6, R7 per firm and target period
 -- grain: one row per (firm_id, period, metric_id, dim); R4 also emits firm_id 'ALL' (a median cannot be summed)
 -- params: none. Portable: window functions, ln/exp, no list functions. Definitions: docs/metric-definitions.md
+--   On Spark (spark/translate.py): datediff('day', ...) becomes datediff(end, start) (calendar days, as DuckDB), and
+--   R1's HAVING over GROUPING SETS becomes an outer filter (Spark resolves such a HAVING only against the select list)
 with
 pays as (
     select firm_id, period as month, case_ref, paid_on, cast(amount as double) as amount from payments

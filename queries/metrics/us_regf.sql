@@ -1,7 +1,8 @@
 -- purpose: Regulation F call-frequency metrics: U1 (calls beyond the 7th within 7 consecutive local days, per case) and U2 (calls within 7 days of a conversation)
 -- grain: one row per (firm_id, period, metric_id, dim)
 -- params: $u1_max_calls, $u1_window_days, $u2_days. Reads every month (windows cross month ends); counts calls in the period.
---   lag with a bound offset: Spark needs a literal offset (substitute it when translating). Definitions: docs/metric-definitions.md
+--   lag with a bound offset: Spark binds a named parameter marker (:u1_max_calls) before analysis, so the offset stays
+--   bound on Spark too (checked by tests/test_spark_parity.py). Definitions: docs/metric-definitions.md
 with
 calls as (
     select firm_id, month, case_ref, contact_ref, contact_at, local_date, outbound_call, consented_time,

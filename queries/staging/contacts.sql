@@ -1,6 +1,7 @@
 -- purpose: every contact with its local date and time of day and the fields of its case row (same firm, month, case_ref)
 -- grain: one row per (firm_id, month, contact_ref)
 -- params: none (reads contacts, cases: the stored case rows, so that stg_cases need not carry the debtor and hold columns)
+--   On Spark, cast(... as time) stays TIME (spark.sql.timeType.enabled; sqlglot alone would write TIMESTAMP: spark/translate.py)
 select
     k.firm_id,
     k.period as month,

@@ -97,8 +97,8 @@ def default_periods(snapshot: Snapshot) -> list[str]:
     return periods_mod.rollups(snapshot.periods())
 
 
-def prepare(con: duckdb.DuckDBPyConnection, period_names: list[str]) -> list[periods_mod.Period]:
-    """Register target_periods / target_months and materialise the staging views."""
+def target_frames(period_names: list[str]) -> tuple[list[periods_mod.Period], pl.DataFrame, pl.DataFrame]:
+    """The parsed periods and the target_periods / target_months tables every engine registers."""
     targets = [periods_mod.parse(p) for p in dict.fromkeys(period_names)]
     tp = pl.DataFrame({
         "period": [t.name for t in targets], "grain": [t.grain for t in targets],
@@ -111,6 +111,12 @@ def prepare(con: duckdb.DuckDBPyConnection, period_names: list[str]) -> list[per
         "period": [t.name for t in targets for _ in t.months], "month": [m for t in targets for m in t.months],
         "month_idx": [periods_mod.month_index(m) for t in targets for m in t.months],
     }, schema_overrides={"month_idx": pl.Int64})
+    return targets, tp, tm
+
+
+def prepare(con: duckdb.DuckDBPyConnection, period_names: list[str]) -> list[periods_mod.Period]:
+    """Register target_periods / target_months and materialise the staging views."""
+    targets, tp, tm = target_frames(period_names)
     con.execute("SET TimeZone = 'UTC'")
     con.execute(f"SET threads = {ENGINE_THREADS}")
     con.execute(f"SET memory_limit = '{ENGINE_MEMORY}'")
@@ -130,18 +136,27 @@ def prepare(con: duckdb.DuckDBPyConnection, period_names: list[str]) -> list[per
 
 
 def compute(snapshot: Snapshot, pack_name: str = "cn", params: dict | None = None, periods: list[str] | None = None,
-            con: duckdb.DuckDBPyConnection | None = None) -> pl.DataFrame:
-    """The long metric table of one snapshot for one pack: every firm with a submission in each period, and ALL."""
+            con: duckdb.DuckDBPyConnection | None = None, engine: str = "duckdb") -> pl.DataFrame:
+    """The long metric table of one snapshot for one pack: every firm with a submission in each period, and ALL.
+
+    engine "spark" runs the same query files on Spark (spark/run.py); the arithmetic below is shared.
+    """
     resolved = bound(resolve_params(params))
     period_names = list(periods) if periods is not None else default_periods(snapshot)
     if not period_names:
         return pl.DataFrame(schema=SCHEMA)
-    con = reader.connect(snapshot, con)
-    targets = prepare(con, period_names)
-    parts = []
-    for family in FAMILIES:
-        needed = {p: resolved[p] for p in queries.load(f"metrics/{family}").params}
-        parts.append(queries.run(con, f"metrics/{family}", needed).pl())
+    if engine == "spark":
+        from .spark import run as spark_run
+        targets, parts = spark_run.families(snapshot, period_names, resolved)
+    elif engine == "duckdb":
+        con = reader.connect(snapshot, con)
+        targets = prepare(con, period_names)
+        parts = []
+        for family in FAMILIES:
+            needed = {p: resolved[p] for p in queries.load(f"metrics/{family}").params}
+            parts.append(queries.run(con, f"metrics/{family}", needed).pl())
+    else:
+        raise ValueError(f"engine {engine!r}: duckdb or spark")
     firm_rows = pl.concat([p.with_columns(pl.col("numerator", "denominator").cast(pl.Float64)) for p in parts])
     firm_rows = _fill_headlines(firm_rows, snapshot, targets)
     industry = _industry(firm_rows)

@@ -71,9 +71,10 @@ def load(data_dir: Path, pack: str = "cn", snapshot_id: int | None = None) -> pl
     return pl.concat([pl.read_parquet(root / rel) for rel in cat["parts"].values()]).select(metrics.COLUMNS)
 
 
-def full(data_dir: Path, pack: str = "cn", params: dict | None = None, progress: Progress | None = None) -> dict:
-    """Recompute every period of the latest store snapshot."""
-    return _refresh(data_dir, pack, params, None, progress)
+def full(data_dir: Path, pack: str = "cn", params: dict | None = None, progress: Progress | None = None,
+         engine: str = "duckdb") -> dict:
+    """Recompute every period of the latest store snapshot (engine: duckdb, or spark for the same SQL on Spark)."""
+    return _refresh(data_dir, pack, params, None, progress, engine)
 
 
 def after_submission(data_dir: Path, record: dict, pack: str = "cn", params: dict | None = None,
@@ -89,7 +90,7 @@ def touched_periods(snapshot, firm_id: str, month: str) -> list[str]:
 
 
 def _refresh(data_dir: Path, pack: str, params: dict | None, submission: tuple[str, str] | None,
-             progress: Progress | None) -> dict:
+             progress: Progress | None, engine: str = "duckdb") -> dict:
     step = progress or (lambda label, fraction: None)
     root = pack_dir(data_dir, pack)
     resolved = metrics.resolve_params(params)
@@ -107,7 +108,7 @@ def _refresh(data_dir: Path, pack: str, params: dict | None, submission: tuple[s
         else:
             todo = all_periods
         step(f"computing {len(todo)} periods", 0.1)
-        table = metrics.compute(snapshot, pack, params, periods=todo) if todo else pl.DataFrame(schema=metrics.SCHEMA)
+        table = metrics.compute(snapshot, pack, params, periods=todo, engine=engine) if todo else pl.DataFrame(schema=metrics.SCHEMA)
         parts = {p: rel for p, rel in (previous["parts"].items() if reusable else []) if p in all_periods}
         staging = root / "staging"
         shutil.rmtree(staging, ignore_errors=True)  # writers hold the lock: nothing here is live

@@ -31,15 +31,23 @@ def _bar(desc: str):
 @click.option("--full", "full_rebuild", is_flag=True,
               help="Recompute every period. The command always rebuilds in full; incremental refresh runs after each submission.")
 @click.option("--pack", default="cn", show_default=True, type=PACKS, help="Standards pack whose parameters apply.")
+@click.option("--engine", type=click.Choice(["duckdb", "spark"]), default="duckdb", show_default=True,
+              help="Run the metric SQL on DuckDB in this process, or on Apache Spark over the same store files.")
+@click.option("--spark-master", envvar="INDUSTRY_METRICS_SPARK_MASTER", default="local[2]", show_default=True,
+              help="Spark master for --engine spark (local[N], spark://host:7077, yarn, k8s://...); "
+                   "env INDUSTRY_METRICS_SPARK_MASTER.")
 @data_dir_option
-def refresh_command(full_rebuild, pack, data_dir):
+def refresh_command(full_rebuild, pack, engine, spark_master, data_dir):
     """Materialise the metric table of the latest store snapshot under <data-dir>/metrics/<pack>."""
     bar, progress = _bar("refresh")
     root = paths.data_dir(data_dir)
-    cat = refresh.full(root, pack, pipeline.pack_params(root, pack), progress=progress)
+    if engine == "spark":
+        from ..spark import session
+        session.configure(spark_master)
+    cat = refresh.full(root, pack, pipeline.pack_params(root, pack), progress=progress, engine=engine)
     bar.close()
     click.echo(f"metrics for store snapshot {cat['store_snapshot']} ({pack}): {len(cat['recomputed'])} periods recomputed, "
-               f"{len(cat['parts'])} in all")
+               f"{len(cat['parts'])} in all ({engine})")
 
 
 @click.command("metrics")

@@ -1,0 +1,63 @@
+"""The Spark session the metric queries run in: its master and the settings the SQL's meaning depends on.
+
+Settings (environment; the `refresh --spark-master` option overrides the master):
+    INDUSTRY_METRICS_SPARK_MASTER              local[2] (one machine, 2 cores); spark://host:7077, yarn, k8s://...
+    INDUSTRY_METRICS_SPARK_DRIVER_MEMORY       2g
+    INDUSTRY_METRICS_SPARK_SHUFFLE_PARTITIONS  8 (Spark's 200 is for clusters; raise it with the cluster's cores)
+"""
+
+from __future__ import annotations
+
+import os
+
+MASTER_ENV = "INDUSTRY_METRICS_SPARK_MASTER"
+DEFAULT_MASTER = "local[2]"
+_master: str | None = None
+
+# settings the translated SQL relies on, whatever the master
+SEMANTICS = {
+    # timestamps are compared and cast in UTC: the stored contact_at is the debtor's wall-clock time
+    # (Parquet TIMESTAMP without zone, read as TIMESTAMP_NTZ) and *_utc the instant; nothing may shift them
+    "spark.sql.session.timeZone": "UTC",
+    "spark.sql.parquet.inferTimestampNTZ.enabled": "true",
+    # cast(... as time) for local_time and the quiet windows (translate.py keeps TIME)
+    "spark.sql.timeType.enabled": "true",
+    # errors, not NULLs, on overflow and bad casts, as in DuckDB
+    "spark.sql.ansi.enabled": "true",
+    "spark.sql.execution.arrow.pyspark.enabled": "true",
+}
+
+
+def configure(master: str | None) -> None:
+    """Use this master for sessions started from now on (None: the environment, then local[2])."""
+    global _master
+    _master = master
+
+
+def master() -> str:
+    return _master or os.environ.get(MASTER_ENV) or DEFAULT_MASTER
+
+
+def get():
+    """The active session, started on first use (pyspark is imported only here: the DuckDB path never needs it)."""
+    from pyspark.sql import SparkSession
+
+    builder = (SparkSession.builder.master(master()).appName("industry-metrics")
+               .config("spark.driver.memory", os.environ.get("INDUSTRY_METRICS_SPARK_DRIVER_MEMORY", "2g"))
+               .config("spark.sql.shuffle.partitions", os.environ.get("INDUSTRY_METRICS_SPARK_SHUFFLE_PARTITIONS", "8"))
+               .config("spark.ui.enabled", "false"))
+    for key, value in SEMANTICS.items():
+        builder = builder.config(key, value)
+    spark = builder.getOrCreate()
+    spark.sparkContext.setLogLevel("ERROR")
+    for key, value in SEMANTICS.items():  # a session started elsewhere in the process gets them too
+        spark.conf.set(key, value)
+    return spark
+
+
+def stop() -> None:
+    from pyspark.sql import SparkSession
+
+    active = SparkSession.getActiveSession()
+    if active is not None:
+        active.stop()
