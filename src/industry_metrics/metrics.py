@@ -103,7 +103,7 @@ def prepare(con: duckdb.DuckDBPyConnection, period_names: list[str]) -> list[per
     tp = pl.DataFrame({
         "period": [t.name for t in targets], "grain": [t.grain for t in targets],
         "first_day": [t.first_day for t in targets], "last_day": [t.last_day for t in targets],
-        "last_month": [t.months[-1] for t in targets],
+        "first_month": [t.months[0] for t in targets], "last_month": [t.months[-1] for t in targets],
         "last_month_idx": [periods_mod.month_index(t.months[-1]) for t in targets],
         "prev_month": [t.prev_month for t in targets],
     }, schema_overrides={"first_day": pl.Date, "last_day": pl.Date, "last_month_idx": pl.Int64})
@@ -151,11 +151,16 @@ def compute(snapshot: Snapshot, pack_name: str = "cn", params: dict | None = Non
 
 
 def _fill_headlines(rows: pl.DataFrame, snapshot: Snapshot, targets) -> pl.DataFrame:
-    """Headline rows for every firm that submitted in the period, 0 / 0 where the SQL found no rows."""
+    """Headline rows for every firm that submitted in the period and ALL's R4, 0 / 0 (R4: NULL / 0) where the SQL found none."""
     firms = pl.DataFrame(
         [(s["firm_id"], t.name, t.grain) for t in targets for s in snapshot.accepted if s["period"] in t.months],
         schema={"firm_id": pl.String, "period": pl.String, "grain": pl.String}, orient="row").unique()
     skeleton = firms.join(pl.DataFrame({"metric_id": HEADLINES, "dim": [""] * len(HEADLINES)}), how="cross")
+    # ALL's R4 headline comes from the SQL's pooled cases; with no case in the 12 vintages it has none, yet headline
+    # rows are always emitted: every period with a firm gets one (NULL median over 0 cases), like the firm rows
+    industry_r4 = firms.select("period", "grain").unique().with_columns(
+        firm_id=pl.lit("ALL"), metric_id=pl.lit("R4"), dim=pl.lit(""))
+    skeleton = pl.concat([skeleton, industry_r4.select(skeleton.columns)])
     skeleton = skeleton.with_columns(
         numerator=pl.when(pl.col("metric_id") == "R4").then(None).otherwise(pl.lit(0.0)),
         denominator=pl.lit(0.0))
