@@ -6,7 +6,7 @@ with
 calls as (
     select firm_id, month, case_ref, contact_ref, contact_at, local_date, outbound_call, consented_time,
            connected and party = 'debtor' as conversation
-    from stg_contacts
+    from stg_contact_events
     where channel = 'call'
 ),
 ordered as (
