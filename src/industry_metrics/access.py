@@ -246,7 +246,7 @@ class Access:
         span = periods.parse(period)
         params = pipeline.pack_params(self.data_dir, pack)
         con = reader.connect(self.snapshot)
-        metrics.prepare(con, [period])
+        metrics.prepare(con, [period], staging=metrics.CASE_STAGING)
         bound = {"firm_id": firm, "first_day": span.first_day, "last_day": span.last_day, "metric_id": metric_id,
                  "quiet_start": params["V1"]["quiet_start"], "quiet_end": params["V1"]["quiet_end"],
                  "v2_cap": params["V2"]["cap"], "v3_cap": params["V3"]["cap"], "min_collectors": params["V7"]["min_collectors"]}

@@ -61,11 +61,14 @@ ENGINE_MEMORY = os.environ.get("INDUSTRY_METRICS_DUCKDB_MEMORY", "2GB")
 ENGINE_THREADS = int(os.environ.get("INDUSTRY_METRICS_DUCKDB_THREADS", "2"))
 ENGINE_TEMP = os.path.join(tempfile.gettempdir(), "industry-metrics-duckdb")
 STAGING = ("cases", "period_cases", "history_cases", "contacts", "contact_events", "r4_times", "v2_excess")
+# what event listings need (access.breach_events): the case and contact tables, not the metric-only partials
+CASE_STAGING = ("cases", "period_cases", "history_cases", "contacts", "contact_events")
 # contacts stay a view: materialised they are the largest table by far (all columns of every contact), while each
 # family reads only a few columns of a filtered subset, which DuckDB then streams from the Parquet files
 STAGING_VIEWS = ("contacts", "contact_events")
 FAMILIES = ("recovery", "complaints", "conduct", "us_regf", "au_accc")
 COLUMNS = ["pack", "firm_id", "period", "grain", "metric_id", "dim", "numerator", "denominator", "value"]
+OTHER_FIRMS = "~others"  # never a firm id (registry.FIRM_ID: upper-case letters and digits): the other firms' pooled R4 partials
 R4_SCHEMA = {"period": pl.String, "grain": pl.String, "firm_id": pl.String, "dim": pl.String, "t": pl.Int64, "d": pl.Int64,
              "c": pl.Int64}
 SCHEMA = {"pack": pl.String, "firm_id": pl.String, "period": pl.String, "grain": pl.String, "metric_id": pl.String,
@@ -100,7 +103,8 @@ def default_periods(snapshot: Snapshot) -> list[str]:
     return periods_mod.rollups(snapshot.periods())
 
 
-def prepare(con: duckdb.DuckDBPyConnection, period_names: list[str], params: dict | None = None) -> list[periods_mod.Period]:
+def prepare(con: duckdb.DuckDBPyConnection, period_names: list[str], params: dict | None = None,
+            staging: tuple[str, ...] = STAGING) -> list[periods_mod.Period]:
     """Register target_periods / target_months and materialise the staging views (params: bound(), default the cn pack's)."""
     bound_params = params if params is not None else bound(resolve_params(None))
     targets = [periods_mod.parse(p) for p in dict.fromkeys(period_names)]
@@ -124,7 +128,7 @@ def prepare(con: duckdb.DuckDBPyConnection, period_names: list[str], params: dic
     con.execute("CREATE OR REPLACE TEMP TABLE target_periods AS SELECT * FROM target_periods_df")
     con.register("target_months_df", tm.to_arrow())
     con.execute("CREATE OR REPLACE TEMP TABLE target_months AS SELECT * FROM target_months_df")
-    for name in STAGING:
+    for name in staging:
         needed = {p: bound_params[p] for p in queries.load(f"staging/{name}").params}
         relation = queries.run(con, f"staging/{name}", needed)
         if name in STAGING_VIEWS:
@@ -182,9 +186,13 @@ def update(snapshot: Snapshot, pack_name: str, params: dict | None, periods: lis
     v2 = pl.concat([fresh.cast({"excess": pl.Int64}), carried])
     con.register("v2_excess_df", v2.to_arrow())
     con.execute("CREATE OR REPLACE TABLE stg_v2_excess AS SELECT * FROM v2_excess_df")
-    # R4: the other firms' stored partials join the firm's new ones, so that ALL pools every firm
-    others_r4 = stored_r4.filter(pl.col("period").is_in(periods) & (pl.col("firm_id") != firm_id))
-    con.register("r4_others_df", others_r4.select(list(R4_SCHEMA)).cast(R4_SCHEMA).to_arrow())
+    # R4: the other firms' stored partials, summed into one pseudo-firm (its own curve is computed and dropped), join
+    # the firm's new ones, so that ALL pools every firm; the stored partials stay per firm
+    others_r4 = stored_r4.filter(pl.col("period").is_in(periods) & (pl.col("firm_id") != firm_id)).select(list(R4_SCHEMA)).cast(R4_SCHEMA)
+    new_r4 = _r4_partials(con)
+    pooled = (others_r4.group_by("period", "grain", "dim", "t").agg(pl.col("d").sum(), pl.col("c").sum())
+              .with_columns(firm_id=pl.lit(OTHER_FIRMS)).select(list(R4_SCHEMA)))
+    con.register("r4_others_df", pooled.to_arrow())
     con.execute("INSERT INTO stg_r4_times SELECT * FROM r4_others_df")
     found = _families(con, resolved)
     mine = found.filter(pl.col("firm_id") == firm_id)
@@ -201,7 +209,7 @@ def update(snapshot: Snapshot, pack_name: str, params: dict | None, periods: lis
               .with_columns(numerator=pl.when(is_v2).then(pl.col("v2_sum").fill_null(0.0)).otherwise(pl.col("numerator"))))
     columns = ["firm_id", "period", "grain", "metric_id", "dim", "numerator", "denominator"]
     firm_rows = pl.concat([mine.select(columns), others.select(columns), industry_r4.select(columns)])
-    return _assemble(firm_rows, snapshot, targets, pack_name), _r4_partials(con)
+    return _assemble(firm_rows, snapshot, targets, pack_name), pl.concat([others_r4, new_r4])
 
 
 def _families(con: duckdb.DuckDBPyConnection, resolved: dict) -> pl.DataFrame:
