@@ -1,7 +1,9 @@
 -- purpose: Regulation F call-frequency metrics: U1 (calls beyond the 7th within 7 consecutive local days, per case) and U2 (calls within 7 days of a conversation)
 -- grain: one row per (firm_id, period, metric_id, dim)
 -- params: $u1_max_calls, $u1_window_days, $u2_days. Reads every month (windows cross month ends); counts calls in the period.
---   lag with a bound offset: Spark needs a literal offset (substitute it when translating). Definitions: docs/metric-definitions.md
+--   lag with a bound offset: Spark needs a literal offset (substitute it when translating). DuckDB spells IGNORE NULLS
+--   inside the call (`lag(x, n ignore nulls) over ...`); sqlglot 30 translates it to Spark's `lag(x, n) ignore nulls over ...`.
+--   Definitions: docs/metric-definitions.md
 with
 calls as (
     select firm_id, month, case_ref, contact_ref, contact_at, local_date, outbound_call, consented_time,
@@ -12,9 +14,11 @@ calls as (
 ordered as (
     select *,
            -- only countable calls (outbound, no prior consent) take part in the 7-in-7 count
+           -- the same window as last_conversation, so one sort serves both: the countable call max_calls places back
+           -- is the max_calls-th earlier non-null date among the countable calls' dates (IGNORE NULLS)
            case when outbound_call and not consented_time then
-               lag(local_date, $u1_max_calls) over (partition by firm_id, case_ref, outbound_call and not consented_time
-                                                    order by contact_at, contact_ref)
+               lag(case when outbound_call and not consented_time then local_date end, $u1_max_calls ignore nulls)
+                   over (partition by firm_id, case_ref order by contact_at, contact_ref)
            end as date_of_call_before,
            max(case when conversation then local_date end)
                over (partition by firm_id, case_ref order by contact_at, contact_ref
