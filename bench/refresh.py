@@ -133,9 +133,12 @@ def generate(data_dir: Path, firms: int, cases: int, contacts: int, months: list
 
 
 def _measure(code: str) -> dict:
-    """Run code in a fresh interpreter; it sets `result`; returns it with seconds and peak RSS."""
-    wrapper = (f"import json, resource, time\nt0 = time.perf_counter()\n{code}\n"
-               "print(json.dumps({'seconds': time.perf_counter() - t0, 'peak_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, **result}))")
+    """Run code in a fresh interpreter; it sets `result`; returns it with seconds, CPU seconds (user + system: steadier
+    than wall time on a shared machine), peak RSS and the 1-minute load average before and after."""
+    wrapper = (f"import json, os, resource, time\nt0 = time.perf_counter()\nload0 = os.getloadavg()[0]\n{code}\n"
+               "use = resource.getrusage(resource.RUSAGE_SELF)\n"
+               "print(json.dumps({'seconds': time.perf_counter() - t0, 'cpu_seconds': use.ru_utime + use.ru_stime, "
+               "'peak_mb': use.ru_maxrss / 1024, 'load_before_after': [load0, os.getloadavg()[0]], **result}))")
     out = subprocess.run([sys.executable, "-c", wrapper], capture_output=True, text=True, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 

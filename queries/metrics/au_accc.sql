@@ -6,7 +6,7 @@
 with
 actual as (
     select firm_id, month, case_ref, contact_ref, contact_at, local_date
-    from stg_contacts
+    from stg_contact_events
     where outbound and party = 'debtor' and (channel not in ('call', 'ivr') or connected)
 ),
 ranked as (

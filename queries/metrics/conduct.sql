@@ -1,7 +1,8 @@
--- purpose: conduct metrics V1-V10 per firm and target period; V2 counts connected debtor calls across all firms together
+-- purpose: conduct metrics V1-V10 per firm and target period; V2's excess calls (counted across all firms together) come
+--   from stg_v2_excess (queries/staging/v2_excess.sql)
 -- grain: one row per (firm_id, period, metric_id, dim); V8 as its two group rates (the ratio is formed in metrics.py)
 -- params: $v1_quiet_start, $v1_quiet_end, $v1_weekend_quiet_start, $v1_weekend_quiet_end, $v1_holidays (list of dates),
---   $v1_channels (list), $v2_cap, $v3_cap, $v7_min_collectors, $v10_report_hours.
+--   $v1_channels (list), $v3_cap, $v7_min_collectors, $v10_report_hours.
 --   Not portable as written: list_contains over the two bound lists (sqlglot writes array_contains; the lists stay
 --   bound), extract(isodow) (Spark: DAYOFWEEK_ISO) and cast(... as time) (Spark TIME needs spark.sql.timeType.enabled);
 --   spark/translate.py rewrites the last two. Definitions: docs/metric-definitions.md
@@ -21,19 +22,6 @@ flagged as (
                or (qs > qe and (local_time >= qs or local_time < qe))
                or (qs < qe and local_time >= qs and local_time < qe) as quiet
     from quiet_windows
-),
--- V2: all firms' connected calls to one debtor for one creditor on one local date, in time order
-v2_excess as (
-    select firm_id, month,
-           count(*) filter (where n > $v2_cap) as excess
-    from (
-        select firm_id, month,
-               row_number() over (partition by debtor_ref, creditor_ref, local_date
-                                  order by contact_at_utc, firm_id, contact_ref) as n
-        from stg_contacts
-        where outbound_call and connected and party = 'debtor'
-    ) as ordered
-    group by firm_id, month
 ),
 v3_excess as (
     select firm_id, month, sum(greatest(unanswered - $v3_cap, 0)) as excess
@@ -74,7 +62,7 @@ periods as (
     from firm_months as f
     join target_months as tm on tm.month = f.month
     join target_periods as tp on tp.period = tm.period
-    left join v2_excess as v2 on v2.firm_id = f.firm_id and v2.month = f.month
+    left join stg_v2_excess as v2 on v2.firm_id = f.firm_id and v2.month = f.month
     left join v3_excess as v3 on v3.firm_id = f.firm_id and v3.month = f.month
     group by f.firm_id, tm.period, tp.grain
 ),

@@ -16,7 +16,7 @@ r1_points as (
     from target_months as tm cross join steps as s
 ),
 -- per case facts, computed once from the payments rather than once per period: what each case had paid within m months
--- of placement (R1), its first payment (R4) and its payments per calendar month (R2)
+-- of placement (R1) and its payments per calendar month (R2)
 case_keys as (select distinct firm_id, case_ref, placed_on from stg_cases),
 paid_within as (
     select c.firm_id, c.case_ref, c.placed_on, s.m, sum(p.amount) as paid
@@ -25,7 +25,6 @@ paid_within as (
     join steps as s on p.paid_on < c.placed_on + s.m * interval '1 month'
     group by c.firm_id, c.case_ref, c.placed_on, s.m
 ),
-first_paid as (select firm_id, case_ref, min(paid_on) as paid_on from pays group by firm_id, case_ref),
 paid_months as (
     select firm_id, case_ref, date_trunc('month', paid_on) as month_start, sum(amount) as amount
     from pays group by firm_id, case_ref, date_trunc('month', paid_on)
@@ -96,39 +95,17 @@ r3 as (
     where c.active
     group by c.firm_id, c.period, c.grain
 ),
--- R4: time to first payment, censored at closure or at censor_day (the period's last day, or the snapshot's last period end if earlier)
--- the first payment counts only when it is on or before the censoring day (a later first payment means none by then)
-r4_cases as (
-    select h.period, h.grain, h.firm_id, h.vintage, h.product, h.dpd_bucket, h.region_code,
-           f.paid_on is not null as event,
-           case when f.paid_on is not null then datediff('day', h.placed_on, f.paid_on)
-                else greatest(datediff('day', h.placed_on,
-                     case when h.closed_on is not null and h.closed_on <= h.censor_day then h.closed_on else h.censor_day end), 0)
-           end as t
-    from stg_history_cases as h
-    left join first_paid as f on f.firm_id = h.firm_id and f.case_ref = h.case_ref and f.paid_on <= h.censor_day
-    where h.vintage_idx between h.last_month_idx - 11 and h.last_month_idx
-),
--- events and cases per distinct time, for each firm and ALL (pooled) and each dim, in one pass with grouping sets
-r4_times as (
-    select period, grain, case when grouping(firm_id) = 1 then 'ALL' else firm_id end as firm_id,
-           case when grouping(vintage) = 0 then 'vintage=' || vintage
-                when grouping(product) = 0 then 'product=' || product
-                when grouping(dpd_bucket) = 0 then 'dpd=' || dpd_bucket
-                when grouping(region_code) = 0 then 'region=' || region_code
-                else '' end as dim,
-           t, sum(case when event then 1 else 0 end) as d, count(*) as c
-    from r4_cases
-    group by grouping sets ((period, grain, firm_id, t, vintage), (period, grain, firm_id, t),
-                            (period, grain, firm_id, t, product), (period, grain, firm_id, t, dpd_bucket),
-                            (period, grain, firm_id, t, region_code),
-                            (period, grain, t, vintage), (period, grain, t), (period, grain, t, product),
-                            (period, grain, t, dpd_bucket), (period, grain, t, region_code))
+-- R4: Kaplan-Meier over the per-firm partials (cases and events per time t, staging/r4_times.sql); ALL pools the
+-- firms' cases by summing their partials per (period, dim, t)
+r4_pool as (
+    select period, grain, firm_id, dim, t, d, c from stg_r4_times
+    union all
+    select period, grain, 'ALL' as firm_id, dim, t, sum(d) as d, sum(c) as c from stg_r4_times group by period, grain, dim, t
 ),
 r4_risk as (
     select *,
            sum(c) over (partition by period, grain, firm_id, dim order by t desc rows between unbounded preceding and current row) as n
-    from r4_times
+    from r4_pool
 ),
 r4_survival as (
     select *,
@@ -165,7 +142,7 @@ r7 as (
     select k.firm_id, tm.period, tp.grain, 'R7' as metric_id, '' as dim,
            cast(count(*) filter (where k.connected and k.party = 'debtor') as double) as numerator,
            cast(count(*) as double) as denominator
-    from stg_contacts as k
+    from stg_contact_events as k
     join target_months as tm on tm.month = k.month
     join target_periods as tp on tp.period = tm.period
     where k.outbound_call

@@ -2,20 +2,24 @@
 -- grain: one row per (firm_id, period, metric_id, dim)
 -- params: $u1_max_calls, $u1_window_days, $u2_days. Reads every month (windows cross month ends); counts calls in the period.
 --   lag with a bound offset: Spark binds a named parameter marker (:u1_max_calls) before analysis, so the offset stays
---   bound on Spark too (checked by tests/test_spark_parity.py). Definitions: docs/metric-definitions.md
+--   bound on Spark too (checked by tests/test_spark_parity.py). DuckDB spells IGNORE NULLS inside the call
+--   (`lag(x, n ignore nulls) over ...`); sqlglot 30 translates it to Spark's `lag(x, n) ignore nulls over ...`.
+--   Definitions: docs/metric-definitions.md
 with
 calls as (
     select firm_id, month, case_ref, contact_ref, contact_at, local_date, outbound_call, consented_time,
            connected and party = 'debtor' as conversation
-    from stg_contacts
+    from stg_contact_events
     where channel = 'call'
 ),
 ordered as (
     select *,
            -- only countable calls (outbound, no prior consent) take part in the 7-in-7 count
+           -- the same window as last_conversation, so one sort serves both: the countable call max_calls places back
+           -- is the max_calls-th earlier non-null date among the countable calls' dates (IGNORE NULLS)
            case when outbound_call and not consented_time then
-               lag(local_date, $u1_max_calls) over (partition by firm_id, case_ref, outbound_call and not consented_time
-                                                    order by contact_at, contact_ref)
+               lag(case when outbound_call and not consented_time then local_date end, $u1_max_calls ignore nulls)
+                   over (partition by firm_id, case_ref order by contact_at, contact_ref)
            end as date_of_call_before,
            max(case when conversation then local_date end)
                over (partition by firm_id, case_ref order by contact_at, contact_ref

@@ -301,7 +301,7 @@ class Access:
         span = periods.parse(period)
         params = pipeline.pack_params(self.data_dir, pack)
         con = reader.connect(self.snapshot)
-        metrics.prepare(con, [period])
+        metrics.prepare(con, [period], staging=metrics.CASE_STAGING)
         # the conduct family's own parameters, so the listed events are exactly the metric's numerator
         bound = metrics.bound(metrics.resolve_params(params)) | {
             "firm_id": firm, "first_day": span.first_day, "last_day": span.last_day, "metric_id": metric_id}

@@ -9,6 +9,7 @@ the pack's parameters, and does the arithmetic that is the same for every metric
 from __future__ import annotations
 
 import copy
+import dataclasses
 import os
 import tempfile
 from datetime import date
@@ -59,12 +60,17 @@ RATIO_OF_RATES = ("C6", "V8")
 ENGINE_MEMORY = os.environ.get("INDUSTRY_METRICS_DUCKDB_MEMORY", "2GB")
 ENGINE_THREADS = int(os.environ.get("INDUSTRY_METRICS_DUCKDB_THREADS", "2"))
 ENGINE_TEMP = os.path.join(tempfile.gettempdir(), "industry-metrics-duckdb")
-STAGING = ("cases", "period_cases", "history_cases", "contacts")
+STAGING = ("cases", "period_cases", "history_cases", "contacts", "contact_events", "r4_times", "v2_excess")
+# what event listings need (access.breach_events): the case and contact tables, not the metric-only partials
+CASE_STAGING = ("cases", "period_cases", "history_cases", "contacts", "contact_events")
 # contacts stay a view: materialised they are the largest table by far (all columns of every contact), while each
 # family reads only a few columns of a filtered subset, which DuckDB then streams from the Parquet files
-STAGING_VIEWS = ("contacts",)
+STAGING_VIEWS = ("contacts", "contact_events")
 FAMILIES = ("recovery", "complaints", "conduct", "us_regf", "au_accc")
 COLUMNS = ["pack", "firm_id", "period", "grain", "metric_id", "dim", "numerator", "denominator", "value"]
+OTHER_FIRMS = "~others"  # never a firm id (registry.FIRM_ID: upper-case letters and digits): the other firms' pooled R4 partials
+R4_SCHEMA = {"period": pl.String, "grain": pl.String, "firm_id": pl.String, "dim": pl.String, "t": pl.Int64, "d": pl.Int64,
+             "c": pl.Int64}
 SCHEMA = {"pack": pl.String, "firm_id": pl.String, "period": pl.String, "grain": pl.String, "metric_id": pl.String,
           "dim": pl.String, "numerator": pl.Float64, "denominator": pl.Float64, "value": pl.Float64}
 
@@ -103,7 +109,7 @@ def target_frames(period_names: list[str]) -> tuple[list[periods_mod.Period], pl
     tp = pl.DataFrame({
         "period": [t.name for t in targets], "grain": [t.grain for t in targets],
         "first_day": [t.first_day for t in targets], "last_day": [t.last_day for t in targets],
-        "last_month": [t.months[-1] for t in targets],
+        "first_month": [t.months[0] for t in targets], "last_month": [t.months[-1] for t in targets],
         "last_month_idx": [periods_mod.month_index(t.months[-1]) for t in targets],
         "prev_month": [t.prev_month for t in targets],
     }, schema_overrides={"first_day": pl.Date, "last_day": pl.Date, "last_month_idx": pl.Int64})
@@ -114,8 +120,10 @@ def target_frames(period_names: list[str]) -> tuple[list[periods_mod.Period], pl
     return targets, tp, tm
 
 
-def prepare(con: duckdb.DuckDBPyConnection, period_names: list[str]) -> list[periods_mod.Period]:
-    """Register target_periods / target_months and materialise the staging views."""
+def prepare(con: duckdb.DuckDBPyConnection, period_names: list[str], params: dict | None = None,
+            staging: tuple[str, ...] = STAGING) -> list[periods_mod.Period]:
+    """Register target_periods / target_months and materialise the staging views (params: bound(), default the cn pack's)."""
+    bound_params = params if params is not None else bound(resolve_params(None))
     targets, tp, tm = target_frames(period_names)
     con.execute("SET TimeZone = 'UTC'")
     con.execute(f"SET threads = {ENGINE_THREADS}")
@@ -126,8 +134,9 @@ def prepare(con: duckdb.DuckDBPyConnection, period_names: list[str]) -> list[per
     con.execute("CREATE OR REPLACE TEMP TABLE target_periods AS SELECT * FROM target_periods_df")
     con.register("target_months_df", tm.to_arrow())
     con.execute("CREATE OR REPLACE TEMP TABLE target_months AS SELECT * FROM target_months_df")
-    for name in STAGING:
-        relation = queries.run(con, f"staging/{name}")
+    for name in staging:
+        needed = {p: bound_params[p] for p in queries.load(f"staging/{name}").params}
+        relation = queries.run(con, f"staging/{name}", needed)
         if name in STAGING_VIEWS:
             relation.create_view(f"stg_{name}", replace=True)
         else:
@@ -137,27 +146,102 @@ def prepare(con: duckdb.DuckDBPyConnection, period_names: list[str]) -> list[per
 
 def compute(snapshot: Snapshot, pack_name: str = "cn", params: dict | None = None, periods: list[str] | None = None,
             con: duckdb.DuckDBPyConnection | None = None, engine: str = "duckdb") -> pl.DataFrame:
-    """The long metric table of one snapshot for one pack: every firm with a submission in each period, and ALL.
+    """The long metric table of one snapshot for one pack: every firm with a submission in each period, and ALL."""
+    return compute_parts(snapshot, pack_name, params, periods, con, engine)[0]
 
-    engine "spark" runs the same query files on Spark (spark/run.py); the arithmetic below is shared.
+
+def compute_parts(snapshot: Snapshot, pack_name: str = "cn", params: dict | None = None, periods: list[str] | None = None,
+                  con: duckdb.DuckDBPyConnection | None = None, engine: str = "duckdb") -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(the long metric table, R4's per-firm Kaplan-Meier partials): refresh.py stores both per period.
+
+    engine "spark" runs the same query files on Spark (spark/run.py); the arithmetic after the SQL is shared.
     """
     resolved = bound(resolve_params(params))
     period_names = list(periods) if periods is not None else default_periods(snapshot)
     if not period_names:
-        return pl.DataFrame(schema=SCHEMA)
+        return pl.DataFrame(schema=SCHEMA), pl.DataFrame(schema=R4_SCHEMA)
     if engine == "spark":
         from .spark import run as spark_run
-        targets, parts = spark_run.families(snapshot, period_names, resolved)
-    elif engine == "duckdb":
-        con = reader.connect(snapshot, con)
-        targets = prepare(con, period_names)
-        parts = []
-        for family in FAMILIES:
-            needed = {p: resolved[p] for p in queries.load(f"metrics/{family}").params}
-            parts.append(queries.run(con, f"metrics/{family}", needed).pl())
-    else:
+
+        targets, parts, r4 = spark_run.families(snapshot, period_names, resolved)
+        firm_rows = pl.concat([p.with_columns(pl.col("numerator", "denominator").cast(pl.Float64)) for p in parts])
+        return _assemble(firm_rows, snapshot, targets, pack_name), r4.select(list(R4_SCHEMA)).cast(R4_SCHEMA)
+    if engine != "duckdb":
         raise ValueError(f"engine {engine!r}: duckdb or spark")
-    firm_rows = pl.concat([p.with_columns(pl.col("numerator", "denominator").cast(pl.Float64)) for p in parts])
+    con = reader.connect(snapshot, con)
+    targets = prepare(con, period_names, resolved)
+    firm_rows = _families(con, resolved)
+    return _assemble(firm_rows, snapshot, targets, pack_name), _r4_partials(con)
+
+
+def update(snapshot: Snapshot, pack_name: str, params: dict | None, periods: list[str], firm_id: str, month: str,
+           stored: pl.DataFrame, stored_r4: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """compute_parts for `periods` after (firm_id, month) was stored, reading only that firm's submissions.
+
+    Only the firm's own rows, V2 and the ALL rows can change (docs/metric-definitions.md: per-firm censoring, V2 is the
+    one cross-firm metric). `stored` holds the previous rows of `periods` and of every month in them (any firm), and
+    `stored_r4` the previous R4 partials of `periods`. The firm's families run on its own files; V2's excess calls are
+    counted afresh for `month` over every firm's submission of that month and taken from the stored month rows for the
+    other months (a month's V2 numerator is exactly its excess calls); the other firms' rows are the stored ones with
+    their V2 re-summed; ALL is summed again from the firm rows, and ALL's R4 pools the stored partials of the other
+    firms with the firm's new ones. Equal to compute_parts over the whole snapshot (tests/test_metrics_refresh.py).
+    """
+    resolved = bound(resolve_params(params))
+    own = dataclasses.replace(snapshot, submissions=tuple(s for s in snapshot.submissions if s["firm_id"] == firm_id))
+    con = reader.connect(own)
+    targets = prepare(con, periods, resolved)
+    # V2: the month over all firms, the other months of the periods from their stored month rows
+    of_month = dataclasses.replace(snapshot, submissions=tuple(s for s in snapshot.submissions if s["period"] == month))
+    month_con = reader.connect(of_month)
+    month_con.execute("SET TimeZone = 'UTC'")
+    queries.run(month_con, "staging/contacts").create_view("stg_contacts", replace=True)
+    fresh = queries.run(month_con, "staging/v2_excess", {"v2_cap": resolved["v2_cap"]}).pl()
+    months = sorted({m for t in targets for m in t.months} - {month})
+    carried = (stored.filter((pl.col("grain") == "month") & pl.col("period").is_in(months) & (pl.col("metric_id") == "V2")
+                             & (pl.col("dim") == "") & (pl.col("firm_id") != "ALL"))
+               .select("firm_id", month=pl.col("period"), excess=pl.col("numerator").cast(pl.Int64)))
+    v2 = pl.concat([fresh.cast({"excess": pl.Int64}), carried])
+    con.register("v2_excess_df", v2.to_arrow())
+    con.execute("CREATE OR REPLACE TABLE stg_v2_excess AS SELECT * FROM v2_excess_df")
+    # R4: the other firms' stored partials, summed into one pseudo-firm (its own curve is computed and dropped), join
+    # the firm's new ones, so that ALL pools every firm; the stored partials stay per firm
+    others_r4 = stored_r4.filter(pl.col("period").is_in(periods) & (pl.col("firm_id") != firm_id)).select(list(R4_SCHEMA)).cast(R4_SCHEMA)
+    new_r4 = _r4_partials(con)
+    pooled = (others_r4.group_by("period", "grain", "dim", "t").agg(pl.col("d").sum(), pl.col("c").sum())
+              .with_columns(firm_id=pl.lit(OTHER_FIRMS)).select(list(R4_SCHEMA)))
+    con.register("r4_others_df", pooled.to_arrow())
+    con.execute("INSERT INTO stg_r4_times SELECT * FROM r4_others_df")
+    found = _families(con, resolved)
+    mine = found.filter(pl.col("firm_id") == firm_id)
+    industry_r4 = found.filter(pl.col("firm_id") == "ALL")
+    # the other firms' stored rows, without what _assemble derives (ALL, V5's count dim, C6/V8 headlines), V2 re-summed
+    derived = ((pl.col("firm_id") == "ALL") | ((pl.col("metric_id") == "V5") & (pl.col("dim") == "measure=count"))
+               | (pl.col("metric_id").is_in(RATIO_OF_RATES) & (pl.col("dim") == "")))
+    others = stored.filter(pl.col("period").is_in(periods) & (pl.col("firm_id") != firm_id) & ~derived).unique(
+        subset=["firm_id", "period", "metric_id", "dim"], keep="first")
+    tm = pl.DataFrame({"period": [t.name for t in targets for _ in t.months], "month": [m for t in targets for m in t.months]})
+    v2_sums = v2.join(tm, on="month").group_by("firm_id", "period").agg(v2_sum=pl.col("excess").sum().cast(pl.Float64))
+    is_v2 = (pl.col("metric_id") == "V2") & (pl.col("dim") == "")
+    others = (others.join(v2_sums, on=["firm_id", "period"], how="left")
+              .with_columns(numerator=pl.when(is_v2).then(pl.col("v2_sum").fill_null(0.0)).otherwise(pl.col("numerator"))))
+    columns = ["firm_id", "period", "grain", "metric_id", "dim", "numerator", "denominator"]
+    firm_rows = pl.concat([mine.select(columns), others.select(columns), industry_r4.select(columns)])
+    return _assemble(firm_rows, snapshot, targets, pack_name), pl.concat([others_r4, new_r4])
+
+
+def _families(con: duckdb.DuckDBPyConnection, resolved: dict) -> pl.DataFrame:
+    parts = []
+    for family in FAMILIES:
+        needed = {p: resolved[p] for p in queries.load(f"metrics/{family}").params}
+        parts.append(queries.run(con, f"metrics/{family}", needed).pl())
+    return pl.concat([p.with_columns(pl.col("numerator", "denominator").cast(pl.Float64)) for p in parts])
+
+
+def _r4_partials(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    return con.sql("SELECT * FROM stg_r4_times").pl().select(list(R4_SCHEMA)).cast(R4_SCHEMA)
+
+
+def _assemble(firm_rows: pl.DataFrame, snapshot: Snapshot, targets, pack_name: str) -> pl.DataFrame:
     firm_rows = _fill_headlines(firm_rows, snapshot, targets)
     industry = _industry(firm_rows)
     table = pl.concat([firm_rows.filter(pl.col("firm_id") != "ALL"), industry])
@@ -166,11 +250,16 @@ def compute(snapshot: Snapshot, pack_name: str = "cn", params: dict | None = Non
 
 
 def _fill_headlines(rows: pl.DataFrame, snapshot: Snapshot, targets) -> pl.DataFrame:
-    """Headline rows for every firm that submitted in the period, 0 / 0 where the SQL found no rows."""
+    """Headline rows for every firm that submitted in the period and ALL's R4, 0 / 0 (R4: NULL / 0) where the SQL found none."""
     firms = pl.DataFrame(
         [(s["firm_id"], t.name, t.grain) for t in targets for s in snapshot.accepted if s["period"] in t.months],
         schema={"firm_id": pl.String, "period": pl.String, "grain": pl.String}, orient="row").unique()
     skeleton = firms.join(pl.DataFrame({"metric_id": HEADLINES, "dim": [""] * len(HEADLINES)}), how="cross")
+    # ALL's R4 headline comes from the SQL's pooled cases; with no case in the 12 vintages it has none, yet headline
+    # rows are always emitted: every period with a firm gets one (NULL median over 0 cases), like the firm rows
+    industry_r4 = firms.select("period", "grain").unique().with_columns(
+        firm_id=pl.lit("ALL"), metric_id=pl.lit("R4"), dim=pl.lit(""))
+    skeleton = pl.concat([skeleton, industry_r4.select(skeleton.columns)])
     skeleton = skeleton.with_columns(
         numerator=pl.when(pl.col("metric_id") == "R4").then(None).otherwise(pl.lit(0.0)),
         denominator=pl.lit(0.0))

@@ -2,6 +2,7 @@
 
 Layout under <data-dir>/metrics/<pack>:
     parts/<period>/<uuid>.parquet   one immutable file per period (every firm and ALL), renamed into place
+    r4/<period>/<uuid>.parquet      R4's per-firm Kaplan-Meier partials of the period (ALL's pooled curve is rebuilt from them)
     catalog/00000012.json           per store snapshot: the part file of each period, the parameters used
     staging/                        work in progress; never read
 
@@ -9,7 +10,10 @@ A metric snapshot names its store snapshot, so the two always agree. After a sub
 for (firm, month M) only the periods it can change are recomputed: M, its quarter and its
 year (V2 and the industry rows are cross-firm), and the firm's later months with their
 quarters and years (recovery metrics and the rolling call windows look back). Every other
-period's file is reused as it is.
+period's file is reused as it is. In the touched periods only the firm's own families are computed
+(on its own files); the other firms' rows are the stored ones with V2 re-summed (V2 of the new month
+counted afresh over all firms, the other months' from their stored rows) and ALL is rebuilt from the
+firm rows and the stored R4 partials (metrics.update).
 """
 
 from __future__ import annotations
@@ -103,30 +107,53 @@ def _refresh(data_dir: Path, pack: str, params: dict | None, submission: tuple[s
         reusable = (submission is not None and previous is not None and previous["store_snapshot"] == snapshot.id - 1
                     and previous["params"] == json.loads(json.dumps(resolved)))
         if reusable:
-            todo = [p for p in touched_periods(snapshot, *submission) if p in all_periods]
-            todo += [p for p in all_periods if p not in previous["parts"] and p not in todo]
+            touched = [p for p in touched_periods(snapshot, *submission) if p in all_periods]
+            todo = touched + [p for p in all_periods if p not in previous["parts"] and p not in touched]
         else:
             todo = all_periods
         step(f"computing {len(todo)} periods", 0.1)
-        table = metrics.compute(snapshot, pack, params, periods=todo, engine=engine) if todo else pl.DataFrame(schema=metrics.SCHEMA)
+        # the firm's own rows only, when the previous catalog has what the others' rows and ALL's R4 are rebuilt from
+        # (every untouched-by-the-firm period stored, and R4's partials); anything else, or Spark, computes the periods whole
+        if (engine == "duckdb" and reusable and todo == touched and todo
+                and all(p in previous.get("r4_parts", {}) for p in todo if p in previous["parts"])):
+            months = {m for p in todo for m in periods.parse(p).months}
+            stored = _read_parts(root, previous["parts"], [p for p in previous["parts"] if p in todo or p in months],
+                                 metrics.SCHEMA)
+            stored_r4 = _read_parts(root, previous["r4_parts"], [p for p in todo if p in previous["r4_parts"]],
+                                    metrics.R4_SCHEMA)
+            table, r4 = metrics.update(snapshot, pack, params, todo, *submission, stored, stored_r4)
+        elif todo:
+            table, r4 = metrics.compute_parts(snapshot, pack, params, periods=todo, engine=engine)
+        else:
+            table, r4 = pl.DataFrame(schema=metrics.SCHEMA), pl.DataFrame(schema=metrics.R4_SCHEMA)
         parts = {p: rel for p, rel in (previous["parts"].items() if reusable else []) if p in all_periods}
+        r4_parts = {p: rel for p, rel in (previous.get("r4_parts", {}).items() if reusable else []) if p in all_periods}
         staging = root / "staging"
         shutil.rmtree(staging, ignore_errors=True)  # writers hold the lock: nothing here is live
         staging.mkdir(parents=True)
+        by_period = table.partition_by("period", as_dict=True)
+        r4_by_period = r4.partition_by("period", as_dict=True) if r4.height else {}
         for i, period in enumerate(todo):
             step(f"writing {period}", 0.5 + 0.5 * i / max(len(todo), 1))
-            rel = Path("parts") / period / f"{uuid.uuid4().hex}.parquet"
-            tmp = staging / rel.name
-            table.filter(pl.col("period") == period).write_parquet(tmp)
-            (root / rel).parent.mkdir(parents=True, exist_ok=True)
-            os.replace(tmp, root / rel)
-            parts[period] = str(rel)
+            for folder, frames, schema, index in (("parts", by_period, metrics.SCHEMA, parts),
+                                                  ("r4", r4_by_period, metrics.R4_SCHEMA, r4_parts)):
+                rel = Path(folder) / period / f"{uuid.uuid4().hex}.parquet"
+                tmp = staging / rel.name
+                frames.get((period,), pl.DataFrame(schema=schema)).write_parquet(tmp)
+                (root / rel).parent.mkdir(parents=True, exist_ok=True)
+                os.replace(tmp, root / rel)
+                index[period] = str(rel)
         cat = {"store_snapshot": snapshot.id, "pack": pack, "params": resolved, "parts": dict(sorted(parts.items())),
-               "recomputed": todo, "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+               "r4_parts": dict(sorted(r4_parts.items())), "recomputed": todo, "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
         (root / "catalog").mkdir(parents=True, exist_ok=True)
         _write_atomically(root / "catalog" / f"{snapshot.id:08d}.json", json.dumps(cat, ensure_ascii=False, indent=1))
         step("done", 1.0)
         return cat
+
+
+def _read_parts(root: Path, index: dict, names: list[str], schema: dict) -> pl.DataFrame:
+    frames = [pl.read_parquet(root / index[p]) for p in dict.fromkeys(names)]
+    return pl.concat(frames).select(list(schema)).cast(schema) if frames else pl.DataFrame(schema=schema)
 
 
 def _latest_below(data_dir: Path, pack: str, snapshot_id: int) -> dict | None:

@@ -42,6 +42,17 @@ def test_staging(data_dir):
     # 02:00 UTC on 10-05 is 22:00 EDT on 10-04 in New York; the case's fields come along
     assert con.sql("select local_date, local_time, outbound_call, connected, debtor_ref is not null from stg_contacts").fetchall() == [
         (dt.date(2026, 10, 4), dt.time(22, 0), True, False, True)]
+    # the same contact without its case's fields
+    assert con.sql("select month, case_ref, local_date, outbound_call, connected from stg_contact_events").fetchall() == [
+        ("2026-10", "C3", dt.date(2026, 10, 4), True, False)]
+    # R4's partials for October, no payments so every case is censored: C3 placed 10-02 -> 10-31 is 29 days, C1 closed
+    # 10-03 -> 32 days after 09-01, C2 (last seen in September, open) -> 60 days; one dim row per case attribute
+    assert con.sql("select t, d, c from stg_r4_times where period = '2026-10' and dim = '' order by t").fetchall() == [
+        (29, 0, 1), (32, 0, 1), (60, 0, 1)]
+    assert con.sql("select dim, t from stg_r4_times where period = '2026-10' and dim like 'dpd=%' order by t").fetchall() == [
+        ("dpd=M3", 29), ("dpd=M2", 32), ("dpd=M6+", 60)]
+    # V2's excess calls: the one call was not connected, so no firm-month has any
+    assert con.sql("select * from stg_v2_excess").fetchall() == []
 
 
 def test_staging_of_an_empty_store(data_dir):

@@ -44,7 +44,7 @@ def sql(spark, name: str, params: dict | None = None):
     return spark.sql(text, args={p: given[p] for p in names} or None)
 
 
-def prepare(spark, snapshot: Snapshot, period_names: list[str]) -> tuple[list, list]:
+def prepare(spark, snapshot: Snapshot, period_names: list[str], resolved: dict) -> tuple[list, list]:
     """Register the store, the target periods and the staging views; returns the targets and what to unpersist."""
     register_store(spark, snapshot)
     targets, tp, tm = metrics.target_frames(period_names)
@@ -52,7 +52,7 @@ def prepare(spark, snapshot: Snapshot, period_names: list[str]) -> tuple[list, l
     _register_polars(spark, "target_months", tm)
     cached = []
     for name in metrics.STAGING:
-        frame = sql(spark, f"staging/{name}")
+        frame = sql(spark, f"staging/{name}", resolved)
         if name not in metrics.STAGING_VIEWS:  # DuckDB materialises these: each family reads them again
             frame = frame.persist()
             cached.append(frame)
@@ -64,13 +64,15 @@ def to_polars(frame) -> pl.DataFrame:
     return pl.from_arrow(frame.toArrow())
 
 
-def families(snapshot: Snapshot, period_names: list[str], resolved: dict) -> tuple[list, list[pl.DataFrame]]:
-    """The targets and each metric family's rows (firm_id, period, grain, metric_id, dim, numerator, denominator)."""
+def families(snapshot: Snapshot, period_names: list[str], resolved: dict) -> tuple[list, list[pl.DataFrame], pl.DataFrame]:
+    """The targets, each metric family's rows (firm_id, period, grain, metric_id, dim, numerator, denominator)
+    and R4's per-firm Kaplan-Meier partials (stg_r4_times), which refresh stores beside the table."""
     spark = session.get()
-    targets, cached = prepare(spark, snapshot, period_names)
+    targets, cached = prepare(spark, snapshot, period_names, resolved)
     try:
         parts = [to_polars(sql(spark, f"metrics/{family}", resolved)) for family in metrics.FAMILIES]
+        r4 = to_polars(spark.table("stg_r4_times"))
     finally:
         for frame in cached:
             frame.unpersist()
-    return targets, parts
+    return targets, parts, r4
