@@ -38,8 +38,9 @@ st.dataframe(pl.DataFrame({
     t("recovery.breakdown"): [label for _, label in chosen],
     **{f"{m} {t('metric.' + m)}": [i18n.fmt_value(values.get((m, dim)), m, dim, ctx.lang) for dim, _ in chosen] for m in HEADLINES},
 }), hide_index=True)
-focus = chosen[-1][0]  # the trend follows the last chosen breakdown (region when both are chosen)
+focus, focus_label = chosen[-1]  # the trend follows the last chosen breakdown (region when both are chosen)
 st.plotly_chart(charts.trend(table.filter(pl.col("grain") == "month"), "R2", ctx.lang, firm_id=who, dim=focus), key="recovery_trend")
+st.caption(t("recovery.trend_cases", cases=focus_label))
 
 # vintages placed before the first submitted month lack their early payments: their curves would mislead
 vintages = mine.filter((pl.col("metric_id") == "R1") & pl.col("dim").str.starts_with("vintage="))["dim"].str.extract(r"vintage=([0-9-]+)")

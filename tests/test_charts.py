@@ -304,6 +304,12 @@ def test_recovery_by_dpd_bucket_in_bucket_order_with_words():
         charts.recovery_by(rows, "en", "creditor", "2026-10")
 
 
+def test_recovery_by_region_keeps_codes_as_categories():
+    rows = metric_rows(("FA", "2026-10", "R1", "region=110105", 1, 10, 0.1), ("FA", "2026-10", "R1", "region=810000", 2, 10, 0.2))
+    figure = charts.recovery_by(rows, "en", "region", "2026-10", firm_id="FA")
+    assert list(figure.data[0].x) == ["110105", "810000"] and figure.layout.xaxis.type == "category"
+
+
 def test_quadrant_median_lines():
     points = pl.DataFrame({"firm_id": ["FA", "FB", "FC", "FD"], "recovery": [0.1, 0.3, 0.2, None],
                            "violations": [5.0, 1.0, 9.0, 2.0]})

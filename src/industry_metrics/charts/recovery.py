@@ -62,7 +62,8 @@ def recovery_by(table: pl.DataFrame, lang: str, by: str, period: str, firm_id: s
     figure = go.Figure(go.Bar(x=[_group_label(by, c, lang) for c in order], y=[values[c] for c in order],
                               marker_color=tiers.COLOUR[tiers.MEETS], hovertemplate=hover("chart.recovery.hover_by", lang)))
     return finish(figure, i18n.t("chart.recovery.by_title", lang, by=i18n.t(f"chart.recovery.by.{by}", lang)), "",
-                  i18n.t("chart.recovery.recovered_axis", lang), yaxis_tickformat=".0%", height=340)
+                  i18n.t("chart.recovery.recovered_axis", lang), yaxis_tickformat=".0%", height=340,
+                  xaxis_type="category")  # region codes are digits: a numeric axis would space them by value
 
 
 def quadrant(points: pl.DataFrame, lang: str, names: dict[str, str] | None = None, recovery_metric: str = "R2") -> go.Figure:
