@@ -278,6 +278,15 @@ def test_bursting_writes_one_pack_per_firm_each_under_its_own_access_and_none_le
         _assert_no_other_firm(demo_dir, firm_id, folder)
 
 
+def test_the_cli_bursts_one_csv_pack_per_member_firm(demo_dir, tmp_path):
+    printed = cli("--audience", "firm", "--all-firms", "--period", PERIOD, "--format", "csv", "--lang", "en",
+                  "--out", str(tmp_path), "--data-dir", str(demo_dir))
+    folders = [Path(line) for line in printed.strip().splitlines()]
+    made = [json.loads((f / "manifest.json").read_text(encoding="utf-8"))["pack"]["firm_id"] for f in folders]
+    assert made == run.member_firms(demo_dir, PERIOD) and len(set(made)) == 30
+    assert all(manifest.verify(f) == [] for f in folders)
+
+
 def test_member_packs_in_every_format_leak_nothing(demo_dir, tmp_path):
     """All of run.FORMATS (the PDF too) for three firms: the PDF's charts make a full burst too slow for a test."""
     folders = run.write_member_packs(demo_dir, PERIOD, run.FORMATS, "en", tmp_path, firms=["F003", "F010", "F027"])
