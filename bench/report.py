@@ -30,8 +30,10 @@ def measure(code: str) -> dict:
     """Run code in a fresh interpreter (it sets `result`); wall, CPU and peak RSS of that process alone."""
     wrapper = ("import json, resource, time\nt0 = time.perf_counter()\n" + code + "\n"
                "u = resource.getrusage(resource.RUSAGE_SELF)\n"
+               "c = resource.getrusage(resource.RUSAGE_CHILDREN)\n"  # a burst's worker processes (and its browsers)
                "print(json.dumps({'wall_s': round(time.perf_counter() - t0, 1), 'cpu_s': round(u.ru_utime + u.ru_stime, 1), "
-               "'peak_mb': round(u.ru_maxrss / 1024), **result}))")
+               "'children_cpu_s': round(c.ru_utime + c.ru_stime, 1), 'peak_mb': round(u.ru_maxrss / 1024), "
+               "'peak_child_mb': round(c.ru_maxrss / 1024), **result}))")
     load_before = os.getloadavg()
     done = subprocess.run([sys.executable, "-c", wrapper], capture_output=True, text=True)
     if done.returncode:

@@ -287,6 +287,17 @@ def test_the_cli_bursts_one_csv_pack_per_member_firm(demo_dir, tmp_path):
     assert all(manifest.verify(f) == [] for f in folders)
 
 
+def test_a_burst_in_worker_processes_writes_the_same_packs_as_one_process(demo_dir, tmp_path):
+    firms = ["F003", "F010", "F027"]
+    one = run.write_member_packs(demo_dir, PERIOD, ("csv", "parquet"), "en", tmp_path / "one", firms=firms, workers=1)
+    two = run.write_member_packs(demo_dir, PERIOD, ("csv", "parquet"), "en", tmp_path / "two", firms=firms, workers=2)
+    assert [f.name for f in one] == [f.name for f in two]
+    for a, b in zip(one, two):
+        files = sorted(p.relative_to(a) for p in a.rglob("*.*") if p.name != "manifest.json")
+        assert files and files == sorted(p.relative_to(b) for p in b.rglob("*.*") if p.name != "manifest.json")
+        assert all((a / f).read_bytes() == (b / f).read_bytes() for f in files)
+
+
 def test_member_packs_in_every_format_leak_nothing(demo_dir, tmp_path):
     """All of run.FORMATS (the PDF too) for three firms: the PDF's charts make a full burst too slow for a test."""
     folders = run.write_member_packs(demo_dir, PERIOD, run.FORMATS, "en", tmp_path, firms=["F003", "F010", "F027"])

@@ -11,7 +11,11 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import importlib.util
+import multiprocessing
+import multiprocessing.util
+import os
 import shutil
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterable
@@ -25,6 +29,9 @@ from .model import Pack
 
 FORMATS = ("pdf", "xlsx", "csv", "parquet")
 Progress = Callable[[str, float], None]
+# member packs are independent, so a burst writes as many at once as there are cores (a PDF pack spends most of
+# its time in one Python thread laying out pages and drawing charts); INDUSTRY_METRICS_REPORT_WORKERS=1 for one
+BURST_WORKERS = int(os.environ.get("INDUSTRY_METRICS_REPORT_WORKERS", "0")) or min(2, os.cpu_count() or 1)
 
 __all__ = ["FORMATS", "ReportError", "build_pack", "write", "write_pack", "write_member_packs", "member_firms", "parse_formats"]
 
@@ -128,8 +135,10 @@ def member_firms(data_dir: Path, period: str, snapshot_id: int | None = None) ->
 
 def write_member_packs(data_dir: Path, period: str, formats: Iterable[str], lang: str, out_dir: Path,
                        snapshot_id: int | None = None, pack_name: str | None = None,
-                       progress: Progress | None = None, firms: list[str] | None = None) -> list[Path]:
-    """Burst: one member pack per firm with data in the period, each built through that firm's own Access."""
+                       progress: Progress | None = None, firms: list[str] | None = None,
+                       workers: int | None = None) -> list[Path]:
+    """Burst: one member pack per firm with data in the period, each built through that firm's own Access
+    (in its own worker process when workers > 1; the default is one per core, at most 2)."""
     formats = parse_formats(list(formats) if not isinstance(formats, str) else formats)
     try:
         periods.parse(period)
@@ -140,13 +149,33 @@ def write_member_packs(data_dir: Path, period: str, formats: Iterable[str], lang
     if not firms:
         raise ReportError(f"no firm has an accepted submission for {period} in snapshot {snapshot_id}")
     step = progress or (lambda label, fraction: None)
-    out = []
-    with _chart_session(formats):
-        for i, firm in enumerate(firms):
-            step(firm, i / len(firms))
-            out.append(write_pack(data_dir, Audience("firm", firm), period, formats, lang, out_dir, snapshot_id, pack_name))
+    args = (period, formats, lang, out_dir, snapshot_id, pack_name)
+    workers = min(len(firms), workers or BURST_WORKERS)
+    if workers <= 1:
+        out = []
+        with _chart_session(formats):
+            for i, firm in enumerate(firms):
+                step(firm, i / len(firms))
+                out.append(write_pack(data_dir, Audience("firm", firm), *args))
+    else:
+        # spawn, not fork: a forked child would inherit DuckDB's and the chart browser's threads mid-flight
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                                 initializer=_burst_worker, initargs=(formats,)) as pool:
+            futures = {pool.submit(write_pack, data_dir, Audience("firm", firm), *args): firm for firm in firms}
+            made = {}
+            for n, future in enumerate(as_completed(futures), 1):
+                made[futures[future]] = future.result()  # a pack's ReportError reaches the caller as it is
+                step(futures[future], n / len(firms))
+        out = [made[firm] for firm in firms]
     step("done", 1.0)
     return out
+
+
+def _burst_worker(formats: tuple[str, ...]) -> None:
+    """A burst process keeps one chart browser for all its packs, stopped when the process ends."""
+    charts = _chart_session(formats)
+    charts.__enter__()
+    multiprocessing.util.Finalize(None, charts.__exit__, args=(None, None, None), exitpriority=10)
 
 
 def _chart_session(formats: tuple[str, ...]):
