@@ -78,7 +78,7 @@ result = {{}}""")
     out["member_packs"] = measure(f"""
 from pathlib import Path
 from industry_metrics.reports import run
-folders = run.write_member_packs(Path({str(data_dir)!r}), {PERIOD!r}, {formats!r}, 'zh', Path({str(OUT / 'member-packs')!r}))
+folders = run.write_member_packs(Path({str(data_dir)!r}), {PERIOD!r}, {formats!r}, 'zh', Path({str(OUT / 'member-packs')!r}), workers=run.BURST_WORKERS)
 result = {{'packs': len(folders), 'formats': {formats!r}}}""")
     return out
 

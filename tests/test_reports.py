@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -279,8 +280,10 @@ def test_bursting_writes_one_pack_per_firm_each_under_its_own_access_and_none_le
 
 
 def test_the_cli_bursts_one_csv_pack_per_member_firm(demo_dir, tmp_path):
+    # one process: in-process (CliRunner) the main module is pytest's, which spawned workers cannot re-import;
+    # the CLI's worker processes are tested from their own interpreter below
     printed = cli("--audience", "firm", "--all-firms", "--period", PERIOD, "--format", "csv", "--lang", "en",
-                  "--out", str(tmp_path), "--data-dir", str(demo_dir))
+                  "--workers", "1", "--out", str(tmp_path), "--data-dir", str(demo_dir))
     folders = [Path(line) for line in printed.strip().splitlines()]
     made = [json.loads((f / "manifest.json").read_text(encoding="utf-8"))["pack"]["firm_id"] for f in folders]
     assert made == run.member_firms(demo_dir, PERIOD) and len(set(made)) == 30
@@ -288,10 +291,14 @@ def test_the_cli_bursts_one_csv_pack_per_member_firm(demo_dir, tmp_path):
 
 
 def test_a_burst_in_worker_processes_writes_the_same_packs_as_one_process(demo_dir, tmp_path):
-    firms = ["F003", "F010", "F027"]
-    one = run.write_member_packs(demo_dir, PERIOD, ("csv", "parquet"), "en", tmp_path / "one", firms=firms, workers=1)
-    two = run.write_member_packs(demo_dir, PERIOD, ("csv", "parquet"), "en", tmp_path / "two", firms=firms, workers=2)
-    assert [f.name for f in one] == [f.name for f in two]
+    """The CLI's two-process burst (run in its own interpreter: the workers re-import its main) against one process."""
+    one = run.write_member_packs(demo_dir, PERIOD, ("csv", "parquet"), "en", tmp_path / "one", workers=1)
+    done = subprocess.run([sys.executable, "-m", "industry_metrics", "report", "--audience", "firm", "--all-firms",
+                           "--period", PERIOD, "--format", "csv,parquet", "--lang", "en", "--workers", "2",
+                           "--out", str(tmp_path / "two"), "--data-dir", str(demo_dir)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    two = [Path(line) for line in done.stdout.strip().splitlines()]
+    assert [f.name for f in one] == [f.name for f in two] and len(one) == 30
     for a, b in zip(one, two):
         files = sorted(p.relative_to(a) for p in a.rglob("*.*") if p.name != "manifest.json")
         assert files and files == sorted(p.relative_to(b) for p in b.rglob("*.*") if p.name != "manifest.json")

@@ -25,8 +25,10 @@ from .options import data_dir_option
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Folder to write the pack folder(s) into.")
 @click.option("--snapshot", "snapshot_id", type=click.IntRange(1), help="Store snapshot to report on (default: the latest).")
 @click.option("--pack", "pack_name", help="Standards pack (default: the register's default).")
+@click.option("--workers", type=click.IntRange(1), default=run.BURST_WORKERS, show_default=True,
+              help="With --all-firms: packs written at once, each in its own process.")
 @data_dir_option
-def report_command(audience, period, firm_id, all_firms, fmt, lang, out_dir, snapshot_id, pack_name, data_dir):
+def report_command(audience, period, firm_id, all_firms, fmt, lang, out_dir, snapshot_id, pack_name, workers, data_dir):
     """Write a report pack; with --all-firms, one member pack per firm, each under that firm's own access."""
     root = paths.data_dir(data_dir)
     if audience == "firm" and not (firm_id or all_firms):
@@ -49,7 +51,7 @@ def report_command(audience, period, firm_id, all_firms, fmt, lang, out_dir, sna
                 bar.update(round(fraction * len(firms)) - bar.n)
 
             folders = run.write_member_packs(root, period, formats, lang, out_dir, snapshot_id, pack_name, progress,
-                                             firms=firms or None)
+                                             firms=firms or None, workers=workers)
             bar.close()
         else:
             who = Audience(audience, firm_id if audience == "firm" else None)

@@ -29,8 +29,8 @@ from .model import Pack
 
 FORMATS = ("pdf", "xlsx", "csv", "parquet")
 Progress = Callable[[str, float], None]
-# member packs are independent, so a burst writes as many at once as there are cores (a PDF pack spends most of
-# its time in one Python thread laying out pages and drawing charts); INDUSTRY_METRICS_REPORT_WORKERS=1 for one
+# member packs are independent, so the CLI's burst writes as many at once as there are cores (a PDF pack spends
+# most of its time in one Python thread laying out pages and drawing charts); INDUSTRY_METRICS_REPORT_WORKERS=1 for one
 BURST_WORKERS = int(os.environ.get("INDUSTRY_METRICS_REPORT_WORKERS", "0")) or min(2, os.cpu_count() or 1)
 
 __all__ = ["FORMATS", "ReportError", "build_pack", "write", "write_pack", "write_member_packs", "member_firms", "parse_formats"]
@@ -136,9 +136,13 @@ def member_firms(data_dir: Path, period: str, snapshot_id: int | None = None) ->
 def write_member_packs(data_dir: Path, period: str, formats: Iterable[str], lang: str, out_dir: Path,
                        snapshot_id: int | None = None, pack_name: str | None = None,
                        progress: Progress | None = None, firms: list[str] | None = None,
-                       workers: int | None = None) -> list[Path]:
-    """Burst: one member pack per firm with data in the period, each built through that firm's own Access
-    (in its own worker process when workers > 1; the default is one per core, at most 2)."""
+                       workers: int = 1) -> list[Path]:
+    """Burst: one member pack per firm with data in the period, each built through that firm's own Access.
+
+    With workers > 1 the packs are written in spawned worker processes, which import the caller's main module
+    again: that needs a main guarded by `if __name__ == "__main__"` (the CLI, `python -m`, a script with the
+    guard), which a Streamlit page or an AppTest run is not; so the default is one process.
+    """
     formats = parse_formats(list(formats) if not isinstance(formats, str) else formats)
     try:
         periods.parse(period)
@@ -150,7 +154,7 @@ def write_member_packs(data_dir: Path, period: str, formats: Iterable[str], lang
         raise ReportError(f"no firm has an accepted submission for {period} in snapshot {snapshot_id}")
     step = progress or (lambda label, fraction: None)
     args = (period, formats, lang, out_dir, snapshot_id, pack_name)
-    workers = min(len(firms), workers or BURST_WORKERS)
+    workers = min(len(firms), workers)
     if workers <= 1:
         out = []
         with _chart_session(formats):
