@@ -7,7 +7,6 @@ for the regulator, every firm id and name (they see codes).
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import polars as pl
@@ -16,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from industry_metrics import auth, i18n, judge, paths, registry, tiers
 from industry_metrics.access import Access, Audience
+from leaks import shows
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = sorted(p.stem for p in (ROOT / "app_pages").glob("*.py"))
@@ -58,15 +58,6 @@ def rendered_text(at: AppTest) -> str:
     parts += [" ".join(map(str, s.options)) for s in at.selectbox]
     parts += [str(b.proto) for b in at.get("download_button")]
     return "\n".join(parts)
-
-
-def shows(token: str, text: str) -> bool:
-    """Whether the text shows this id or name as itself, not as a few characters of a longer code.
-
-    A regulator's firm code is random hex ('M-F01739'), which can hold 'F017' by chance; that
-    is not the firm's id. Ids and names are matched only where no letter or digit adjoins them.
-    """
-    return re.search(rf"(?<![0-9A-Za-z]){re.escape(token)}(?![0-9A-Za-z])", text) is not None
 
 
 AUDIENCES = {"staff": "association", "f003": "firm", "regulator": "regulator"}
