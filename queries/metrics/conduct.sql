@@ -27,7 +27,7 @@ v3_excess as (
     select firm_id, month, sum(greatest(unanswered - $v3_cap, 0)) as excess
     from (
         select firm_id, month, number_ref, local_date, count(*) as unanswered
-        from stg_contacts where outbound_call and not connected
+        from stg_contact_events where outbound_call and not connected  -- no case field: skips the join with the cases
         group by firm_id, month, number_ref, local_date
     ) as per_number_day
     group by firm_id, month

@@ -1,4 +1,4 @@
--- purpose: every contact with its local date and time of day, without its case's fields (U1, U2, A1, R7 read none)
+-- purpose: every contact with its local date and time of day, without its case's fields (U1, U2, A1, R7, V3 read none)
 -- grain: one row per (firm_id, month, contact_ref)
 -- params: none (reads contacts only). The same rows as stg_contacts: ingest rejects a contact whose case_ref is missing
 --   or not in the same submission's cases (V07), so the join there only adds columns; skipping it saves a join of every
@@ -12,6 +12,7 @@ select
     cast(k.contact_at as date) as local_date,
     k.channel,
     k.party,
+    k.number_ref,
     coalesce(k.connected, false) as connected,
     coalesce(k.consented_time, false) as consented_time,
     k.direction = 'outbound' as outbound,

@@ -13,6 +13,7 @@ import dataclasses
 import os
 import tempfile
 from datetime import date
+from typing import Callable
 
 import duckdb
 import polars as pl
@@ -61,6 +62,10 @@ ENGINE_MEMORY = os.environ.get("INDUSTRY_METRICS_DUCKDB_MEMORY", "2GB")
 ENGINE_THREADS = int(os.environ.get("INDUSTRY_METRICS_DUCKDB_THREADS", "2"))
 ENGINE_TEMP = os.path.join(tempfile.gettempdir(), "industry-metrics-duckdb")
 STAGING = ("cases", "period_cases", "history_cases", "contacts", "contact_events", "r4_times", "v2_excess")
+# a batch of firms stages all but V2's excess calls, which are counted per month over every firm and registered
+BATCH_STAGING = tuple(s for s in STAGING if s != "v2_excess")
+# stored rows (all tables, every month) per batch of firms: ~1 GB of DuckDB memory at the S benchmark's densities
+BATCH_ROWS = int(os.environ.get("INDUSTRY_METRICS_BATCH_ROWS", "4000000"))
 # what event listings need (access.breach_events): the case and contact tables, not the metric-only partials
 CASE_STAGING = ("cases", "period_cases", "history_cases", "contacts", "contact_events")
 # contacts stay a view: materialised they are the largest table by far (all columns of every contact), while each
@@ -71,6 +76,8 @@ COLUMNS = ["pack", "firm_id", "period", "grain", "metric_id", "dim", "numerator"
 OTHER_FIRMS = "~others"  # never a firm id (registry.FIRM_ID: upper-case letters and digits): the other firms' pooled R4 partials
 R4_SCHEMA = {"period": pl.String, "grain": pl.String, "firm_id": pl.String, "dim": pl.String, "t": pl.Int64, "d": pl.Int64,
              "c": pl.Int64}
+_V2_SCHEMA = {"firm_id": pl.String, "month": pl.String, "excess": pl.Int64}
+_NO_V2 = pl.DataFrame(schema=_V2_SCHEMA)
 SCHEMA = {"pack": pl.String, "firm_id": pl.String, "period": pl.String, "grain": pl.String, "metric_id": pl.String,
           "dim": pl.String, "numerator": pl.Float64, "denominator": pl.Float64, "value": pl.Float64}
 
@@ -145,16 +152,21 @@ def prepare(con: duckdb.DuckDBPyConnection, period_names: list[str], params: dic
 
 
 def compute(snapshot: Snapshot, pack_name: str = "cn", params: dict | None = None, periods: list[str] | None = None,
-            con: duckdb.DuckDBPyConnection | None = None, engine: str = "duckdb") -> pl.DataFrame:
+            engine: str = "duckdb", batch_rows: int | None = None) -> pl.DataFrame:
     """The long metric table of one snapshot for one pack: every firm with a submission in each period, and ALL."""
-    return compute_parts(snapshot, pack_name, params, periods, con, engine)[0]
+    return compute_parts(snapshot, pack_name, params, periods, engine, batch_rows)[0]
 
 
 def compute_parts(snapshot: Snapshot, pack_name: str = "cn", params: dict | None = None, periods: list[str] | None = None,
-                  con: duckdb.DuckDBPyConnection | None = None, engine: str = "duckdb") -> tuple[pl.DataFrame, pl.DataFrame]:
+                  engine: str = "duckdb", batch_rows: int | None = None,
+                  progress: Callable[[float], None] | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(the long metric table, R4's per-firm Kaplan-Meier partials): refresh.py stores both per period.
 
     engine "spark" runs the same query files on Spark (spark/run.py); the arithmetic after the SQL is shared.
+    DuckDB runs the families over batches of whole firms (batch_rows: stored rows per batch, default BATCH_ROWS)
+    so that memory stays bounded whatever the industry's size: every metric is per firm except V2, counted first
+    per month over all firms, and ALL's R4, which pools every batch's partials in the last batch.
+    progress(fraction) is called after each batch.
     """
     resolved = bound(resolve_params(params))
     period_names = list(periods) if periods is not None else default_periods(snapshot)
@@ -168,10 +180,46 @@ def compute_parts(snapshot: Snapshot, pack_name: str = "cn", params: dict | None
         return _assemble(firm_rows, snapshot, targets, pack_name), r4.select(list(R4_SCHEMA)).cast(R4_SCHEMA)
     if engine != "duckdb":
         raise ValueError(f"engine {engine!r}: duckdb or spark")
-    con = reader.connect(snapshot, con)
-    targets = prepare(con, period_names, resolved)
-    firm_rows = _families(con, resolved)
-    return _assemble(firm_rows, snapshot, targets, pack_name), _r4_partials(con)
+    targets, _, _ = target_frames(period_names)
+    months = sorted({m for t in targets for m in t.months} & {s["period"] for s in snapshot.accepted})
+    v2 = pl.concat([_v2_excess_of_month(snapshot, m, resolved) for m in months]) if months else _NO_V2
+    batches = firm_batches(snapshot, months, batch_rows or BATCH_ROWS)
+    rows, r4_parts = [], []
+    for i, firms in enumerate(batches):
+        last = i == len(batches) - 1
+        con = reader.connect(_of_firms(snapshot, firms))
+        prepare(con, period_names, resolved, staging=BATCH_STAGING)
+        _register(con, "stg_v2_excess", v2.filter(pl.col("firm_id").is_in(firms)))
+        mine = _r4_partials(con)
+        if last and r4_parts:  # ALL's pooled curve: the earlier batches' partials as one pseudo-firm
+            _insert_pooled_r4(con, pl.concat(r4_parts))
+        found = _families(con, resolved)
+        con.close()
+        rows.append(found.filter(pl.col("firm_id").is_in(firms) | (pl.lit(last) & (pl.col("firm_id") == "ALL"))))
+        r4_parts.append(mine)
+        if progress:
+            progress((i + 1) / len(batches))
+    firm_rows = pl.concat(rows) if rows else pl.DataFrame(schema={c: SCHEMA[c] for c in COLUMNS if c not in ("pack", "value")})
+    r4 = pl.concat(r4_parts) if r4_parts else pl.DataFrame(schema=R4_SCHEMA)
+    return _assemble(firm_rows, snapshot, targets, pack_name), r4
+
+
+def firm_batches(snapshot: Snapshot, months: list[str], budget: int) -> list[list[str]]:
+    """The firms with a submission in `months`, in id order, cut into runs of at most `budget` stored rows (whole firms:
+    a firm over the budget is a batch of its own)."""
+    size: dict[str, int] = {}
+    for s in snapshot.accepted:
+        size[s["firm_id"]] = size.get(s["firm_id"], 0) + sum(t["rows"] for t in s["tables"].values())
+    wanted = sorted({s["firm_id"] for s in snapshot.accepted if s["period"] in set(months)})
+    batches: list[list[str]] = []
+    used = 0
+    for firm in wanted:
+        if not batches or (batches[-1] and used + size[firm] > budget):
+            batches.append([])
+            used = 0
+        batches[-1].append(firm)
+        used += size[firm]
+    return batches
 
 
 def update(snapshot: Snapshot, pack_name: str, params: dict | None, periods: list[str], firm_id: str, month: str,
@@ -187,30 +235,21 @@ def update(snapshot: Snapshot, pack_name: str, params: dict | None, periods: lis
     firms with the firm's new ones. Equal to compute_parts over the whole snapshot (tests/test_metrics_refresh.py).
     """
     resolved = bound(resolve_params(params))
-    own = dataclasses.replace(snapshot, submissions=tuple(s for s in snapshot.submissions if s["firm_id"] == firm_id))
-    con = reader.connect(own)
-    targets = prepare(con, periods, resolved)
+    con = reader.connect(_of_firms(snapshot, [firm_id]))
+    targets = prepare(con, periods, resolved, staging=BATCH_STAGING)
     # V2: the month over all firms, the other months of the periods from their stored month rows
-    of_month = dataclasses.replace(snapshot, submissions=tuple(s for s in snapshot.submissions if s["period"] == month))
-    month_con = reader.connect(of_month)
-    month_con.execute("SET TimeZone = 'UTC'")
-    queries.run(month_con, "staging/contacts").create_view("stg_contacts", replace=True)
-    fresh = queries.run(month_con, "staging/v2_excess", {"v2_cap": resolved["v2_cap"]}).pl()
+    fresh = _v2_excess_of_month(snapshot, month, resolved)
     months = sorted({m for t in targets for m in t.months} - {month})
     carried = (stored.filter((pl.col("grain") == "month") & pl.col("period").is_in(months) & (pl.col("metric_id") == "V2")
                              & (pl.col("dim") == "") & (pl.col("firm_id") != "ALL"))
                .select("firm_id", month=pl.col("period"), excess=pl.col("numerator").cast(pl.Int64)))
-    v2 = pl.concat([fresh.cast({"excess": pl.Int64}), carried])
-    con.register("v2_excess_df", v2.to_arrow())
-    con.execute("CREATE OR REPLACE TABLE stg_v2_excess AS SELECT * FROM v2_excess_df")
+    v2 = pl.concat([fresh, carried])
+    _register(con, "stg_v2_excess", v2)
     # R4: the other firms' stored partials, summed into one pseudo-firm (its own curve is computed and dropped), join
     # the firm's new ones, so that ALL pools every firm; the stored partials stay per firm
     others_r4 = stored_r4.filter(pl.col("period").is_in(periods) & (pl.col("firm_id") != firm_id)).select(list(R4_SCHEMA)).cast(R4_SCHEMA)
     new_r4 = _r4_partials(con)
-    pooled = (others_r4.group_by("period", "grain", "dim", "t").agg(pl.col("d").sum(), pl.col("c").sum())
-              .with_columns(firm_id=pl.lit(OTHER_FIRMS)).select(list(R4_SCHEMA)))
-    con.register("r4_others_df", pooled.to_arrow())
-    con.execute("INSERT INTO stg_r4_times SELECT * FROM r4_others_df")
+    _insert_pooled_r4(con, others_r4)
     found = _families(con, resolved)
     mine = found.filter(pl.col("firm_id") == firm_id)
     industry_r4 = found.filter(pl.col("firm_id") == "ALL")
@@ -239,6 +278,40 @@ def _families(con: duckdb.DuckDBPyConnection, resolved: dict) -> pl.DataFrame:
 
 def _r4_partials(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     return con.sql("SELECT * FROM stg_r4_times").pl().select(list(R4_SCHEMA)).cast(R4_SCHEMA)
+
+
+def _of_firms(snapshot: Snapshot, firms: list[str]) -> Snapshot:
+    """The snapshot narrowed to these firms' submissions (every month of theirs: recovery metrics look back)."""
+    wanted = set(firms)
+    return dataclasses.replace(snapshot, submissions=tuple(s for s in snapshot.submissions if s["firm_id"] in wanted))
+
+
+def _v2_excess_of_month(snapshot: Snapshot, month: str, resolved: dict) -> pl.DataFrame:
+    """V2's excess calls per firm in one month, over every firm's submission of it (a debtor-day lies inside its month)."""
+    con = reader.connect(snapshot, months=[month])
+    con.execute("SET TimeZone = 'UTC'")
+    con.execute(f"SET threads = {ENGINE_THREADS}")
+    con.execute(f"SET memory_limit = '{ENGINE_MEMORY}'")
+    con.execute(f"SET temp_directory = '{ENGINE_TEMP}'")
+    queries.run(con, "staging/contacts").create_view("stg_contacts", replace=True)
+    found = queries.run(con, "staging/v2_excess", {"v2_cap": resolved["v2_cap"]}).pl()
+    con.close()
+    return found.select(list(_V2_SCHEMA)).cast(_V2_SCHEMA)
+
+
+def _register(con: duckdb.DuckDBPyConnection, name: str, frame: pl.DataFrame) -> None:
+    con.register(f"{name}_df", frame.to_arrow())
+    con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM {name}_df")
+    con.unregister(f"{name}_df")
+
+
+def _insert_pooled_r4(con: duckdb.DuckDBPyConnection, partials: pl.DataFrame) -> None:
+    """Add other firms' R4 partials, summed into the pseudo-firm OTHER_FIRMS, so that the SQL's ALL curve pools them too."""
+    pooled = (partials.group_by("period", "grain", "dim", "t").agg(pl.col("d").sum(), pl.col("c").sum())
+              .with_columns(firm_id=pl.lit(OTHER_FIRMS)).select(list(R4_SCHEMA)).cast(R4_SCHEMA))
+    con.register("r4_others_df", pooled.to_arrow())
+    con.execute("INSERT INTO stg_r4_times SELECT * FROM r4_others_df")
+    con.unregister("r4_others_df")
 
 
 def _assemble(firm_rows: pl.DataFrame, snapshot: Snapshot, targets, pack_name: str) -> pl.DataFrame:

@@ -123,7 +123,8 @@ def _refresh(data_dir: Path, pack: str, params: dict | None, submission: tuple[s
                                     metrics.R4_SCHEMA)
             table, r4 = metrics.update(snapshot, pack, params, todo, *submission, stored, stored_r4)
         elif todo:
-            table, r4 = metrics.compute_parts(snapshot, pack, params, periods=todo, engine=engine)
+            table, r4 = metrics.compute_parts(snapshot, pack, params, periods=todo, engine=engine,
+                                              progress=lambda f: step(f"computing {len(todo)} periods", 0.1 + 0.4 * f))
         else:
             table, r4 = pl.DataFrame(schema=metrics.SCHEMA), pl.DataFrame(schema=metrics.R4_SCHEMA)
         parts = {p: rel for p, rel in (previous["parts"].items() if reusable else []) if p in all_periods}
