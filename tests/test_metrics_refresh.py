@@ -29,6 +29,7 @@ def test_incremental_equals_full_and_reuses_untouched_periods(data_dir):
     assert cat["recomputed"] == ["2026-10", "2026-Q4", "2026"]
     assert cat["parts"]["2026-05"] == first["parts"]["2026-05"]
     assert cat["store_snapshot"] == 2
+    assert cat["engines"] == {p: "duckdb" for p in cat["parts"]}  # which engine computed each period (manifests cite it)
     assert_frame_equal(refresh.load(data_dir).sort(["period", "firm_id", "metric_id", "dim"]),
                        compute(data_dir).sort(["period", "firm_id", "metric_id", "dim"]))
     # a resubmission of FA's May touches FA's later months too: none here, so May, Q2 and the year

@@ -154,6 +154,7 @@ def test_the_manifest_names_sources_register_code_queries_suppressions_and_every
     reads = {r["read"] for r in data["queries"]["reads"]}
     assert {"judged", "metrics", "peer_figure", "stage_mix", "fee_mix"} <= reads
     assert any(q["name"].startswith("metrics/") for q in data["queries"]["sql"]) and data["queries"]["metric_params"]["V2"]["cap"]
+    assert data["queries"]["metric_engine"] == "duckdb"  # the demo's metric table is refreshed by DuckDB
     log = pl.read_csv(folder / "csv/suppression.csv")
     assert len(data["suppression_log"]) == log.height > 0
     on_disk = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file() and p.name != "manifest.json")

@@ -20,7 +20,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent / "queries"))
 from metric_rows import cases, row, submit  # noqa: E402
 
-from industry_metrics import metrics  # noqa: E402
+from industry_metrics import metrics, refresh  # noqa: E402
 from industry_metrics.store import Store  # noqa: E402
 
 pytest.importorskip("pyspark")
@@ -96,8 +96,10 @@ def test_daylight_saving_local_times_and_instants_agree(data_dir, spark):
         row("contacts", contact_ref=f"K{i}", contact_at=f"2026-11-01 0{h}:30:00+00:00", **call)
         for i, h in enumerate((5, 6, 7, 8, 9), start=3)])
     snapshot = Store(data_dir).snapshot()
-    duck = metrics.compute(snapshot, periods=["2026-03", "2026-11"])
-    on_spark = metrics.compute(snapshot, engine="spark", periods=["2026-03", "2026-11"])
+    duck = metrics.compute(snapshot)
+    cat = refresh.full(data_dir, engine="spark")  # through the refresh, as `refresh --engine spark` runs it
+    assert cat["engines"] == {p: "spark" for p in cat["parts"]}  # the catalog says which engine computed each period
+    on_spark = refresh.load(data_dir)
     assert_parity(duck, on_spark)
 
     def v(table, period, metric):

@@ -129,6 +129,9 @@ def _refresh(data_dir: Path, pack: str, params: dict | None, submission: tuple[s
             table, r4 = pl.DataFrame(schema=metrics.SCHEMA), pl.DataFrame(schema=metrics.R4_SCHEMA)
         parts = {p: rel for p, rel in (previous["parts"].items() if reusable else []) if p in all_periods}
         r4_parts = {p: rel for p, rel in (previous.get("r4_parts", {}).items() if reusable else []) if p in all_periods}
+        # which engine computed each period's rows (a reused period keeps its own): provenance for report manifests
+        engines = {p: e for p, e in (previous.get("engines", {}).items() if reusable else []) if p in parts}
+        engines.update({p: engine for p in todo})
         staging = root / "staging"
         shutil.rmtree(staging, ignore_errors=True)  # writers hold the lock: nothing here is live
         staging.mkdir(parents=True)
@@ -145,7 +148,7 @@ def _refresh(data_dir: Path, pack: str, params: dict | None, submission: tuple[s
                 os.replace(tmp, root / rel)
                 index[period] = str(rel)
         cat = {"store_snapshot": snapshot.id, "pack": pack, "params": resolved, "parts": dict(sorted(parts.items())),
-               "r4_parts": dict(sorted(r4_parts.items())), "recomputed": todo, "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+               "r4_parts": dict(sorted(r4_parts.items())), "engines": dict(sorted(engines.items())), "recomputed": todo, "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
         (root / "catalog").mkdir(parents=True, exist_ok=True)
         _write_atomically(root / "catalog" / f"{snapshot.id:08d}.json", json.dumps(cat, ensure_ascii=False, indent=1))
         step("done", 1.0)

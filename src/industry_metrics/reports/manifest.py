@@ -54,7 +54,7 @@ def sql_files() -> list[dict]:
     return out
 
 
-def build(pack: Pack, folder: Path, files: list[Path], metric_params: dict) -> dict:
+def build(pack: Pack, folder: Path, files: list[Path], metric_params: dict, metric_engine: str = "duckdb") -> dict:
     """The manifest's content for a pack whose files are written under `folder`."""
     prov = pack.provenance
     return {
@@ -65,7 +65,8 @@ def build(pack: Pack, folder: Path, files: list[Path], metric_params: dict) -> d
         "register": {"version": pack.register_version, "hash": pack.register_hash},
         "code": {"version": pack.code_version, "package_version": __version__, "git_commit": git_commit()},
         "submissions": prov.get("submissions", []),
-        "queries": {"reads": prov.get("reads", []), "sql": sql_files(), "metric_params": metric_params},
+        "queries": {"reads": prov.get("reads", []), "sql": sql_files(), "metric_params": metric_params,
+                    "metric_engine": metric_engine},
         "suppression_log": prov.get("suppression_log", []),
         "files": {p.relative_to(folder).as_posix(): {"sha256": sha256_file(p), "bytes": p.stat().st_size}
                   for p in sorted(files, key=lambda p: p.relative_to(folder).as_posix())},

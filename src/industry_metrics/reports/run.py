@@ -72,11 +72,14 @@ def folder_name(pack: Pack) -> str:
     return f"{who}-{pack.period}-s{pack.snapshot_id}-{pack.lang}"
 
 
-def _metric_params(data_dir: Path, pack: Pack) -> dict:
-    """The parameters the metric table of this snapshot was computed with (the register's, if not materialised)."""
+def _metric_provenance(data_dir: Path, pack: Pack) -> tuple[dict, str]:
+    """The parameters the metric table of this snapshot was computed with (the register's, if not materialised) and the
+    engine that computed the pack's period (duckdb when computed on the fly)."""
     name = pack.provenance.get("standards_pack") or standards.load(data_dir).default_pack
     cat = refresh.catalog(data_dir, name, pack.snapshot_id)
-    return cat["params"] if cat else pipeline.pack_params(data_dir, name)
+    if not cat:
+        return pipeline.pack_params(data_dir, name), "duckdb"
+    return cat["params"], cat.get("engines", {}).get(pack.period, "duckdb")
 
 
 def _pdf_writer():
@@ -111,7 +114,7 @@ def write(pack: Pack, formats: Iterable[str], out_dir: Path, data_dir: Path, now
     if write_pdf is not None:
         write_pdf(pack, work / "pack.pdf")
         files.append(work / "pack.pdf")
-    manifest.write(manifest.build(pack, work, files, _metric_params(Path(data_dir), pack)), work)
+    manifest.write(manifest.build(pack, work, files, *_metric_provenance(Path(data_dir), pack)), work)
     if final.exists():
         shutil.rmtree(final)  # the same pack made again replaces the old one whole
     work.rename(final)
