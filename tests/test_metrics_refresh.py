@@ -62,26 +62,32 @@ def test_a_gap_or_other_parameters_rebuild_everything(data_dir):
 def test_firm_only_update_equals_full_on_random_industries(seed, tmp_path, monkeypatch):
     """A late first month of one firm (its later months, quarters and the year are touched), then a resubmission: the
     firm-only path (metrics.update: shared debtors so V2 crosses firms, ALL's R4 pooled from stored partials) gives
-    exactly the rows of a whole computation."""
+    exactly the rows of a whole computation. V2's cap is 1, so that the recount of the touched debtor-days has
+    cross-firm excess calls to move."""
+    low_cap = {"V2": {"cap": 1}}
     industry = build(random.Random(seed), 3, 3, "2026-11", gaps=False)
     held = ("FB", industry.months[0])
     write_registry(tmp_path)
     for (firm, month), tables in sorted(industry.tables.items(), key=lambda kv: (kv[0][1], kv[0][0])):
         if (firm, month) != held:
             submit_tables(tmp_path, firm, month, tables)
-    refresh.full(tmp_path)
+    refresh.full(tmp_path, params=low_cap)
 
     def whole(*args, **kwargs):
         raise AssertionError("the firm-only path was not taken")
 
-    for attempt in range(2):  # the late month, then its resubmission
-        submit_tables(tmp_path, *held, industry.tables[held])
+    late = industry.tables[held]
+    # the resubmission drops every other contact: V2's counts move in the debtor-days of the old and the new version
+    fewer = {**late, "contacts": late["contacts"][::2]}
+    for tables in (late, fewer):
+        submit_tables(tmp_path, *held, tables)
         with monkeypatch.context() as patched:
             patched.setattr(metrics, "compute_parts", whole)
-            cat = refresh.after_submission(tmp_path, Store(tmp_path).snapshot().current(*held))
+            cat = refresh.after_submission(tmp_path, Store(tmp_path).snapshot().current(*held), params=low_cap)
         assert cat["recomputed"][:3] == industry.months
-        assert_frame_equal(refresh.load(tmp_path).sort(["period", "firm_id", "metric_id", "dim"]),
-                           compute(tmp_path).sort(["period", "firm_id", "metric_id", "dim"]))
+        stored = refresh.load(tmp_path).sort(["period", "firm_id", "metric_id", "dim"])
+        assert_frame_equal(stored, compute(tmp_path, params=low_cap).sort(["period", "firm_id", "metric_id", "dim"]))
+        assert stored.filter(pl.col("metric_id") == "V2", pl.col("firm_id") != "ALL", pl.col("numerator") > 0)["firm_id"].n_unique() > 1
 
 
 @pytest.mark.parametrize("seed", [5, 11])

@@ -223,14 +223,16 @@ def firm_batches(snapshot: Snapshot, months: list[str], budget: int) -> list[lis
 
 
 def update(snapshot: Snapshot, pack_name: str, params: dict | None, periods: list[str], firm_id: str, month: str,
-           stored: pl.DataFrame, stored_r4: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+           stored: pl.DataFrame, stored_r4: pl.DataFrame, before: Snapshot | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
     """compute_parts for `periods` after (firm_id, month) was stored, reading only that firm's submissions.
 
     Only the firm's own rows, V2 and the ALL rows can change (docs/metric-definitions.md: per-firm censoring, V2 is the
     one cross-firm metric). `stored` holds the previous rows of `periods` and of every month in them (any firm), and
-    `stored_r4` the previous R4 partials of `periods`. The firm's families run on its own files; V2's excess calls are
-    counted afresh for `month` over every firm's submission of that month and taken from the stored month rows for the
-    other months (a month's V2 numerator is exactly its excess calls); the other firms' rows are the stored ones with
+    `stored_r4` the previous R4 partials of `periods`. The firm's families run on its own files; V2's excess calls of
+    `month` are the stored month rows' (a month's V2 numerator is exactly its excess calls) recounted only in the
+    (debtor, creditor, day) groups the firm's calls of `month` fall in, old version (in `before`, the snapshot the stored
+    rows were computed from) or new (without `before`: the whole month over every firm), and the other months' are
+    taken from the stored month rows as they are; the other firms' rows are the stored ones with
     their V2 re-summed; ALL is summed again from the firm rows, and ALL's R4 pools the stored partials of the other
     firms with the firm's new ones. Equal to compute_parts over the whole snapshot (tests/test_metrics_refresh.py).
     """
@@ -238,12 +240,10 @@ def update(snapshot: Snapshot, pack_name: str, params: dict | None, periods: lis
     con = reader.connect(_of_firms(snapshot, [firm_id]))
     targets = prepare(con, periods, resolved, staging=BATCH_STAGING)
     # V2: the month over all firms, the other months of the periods from their stored month rows
-    fresh = _v2_excess_of_month(snapshot, month, resolved)
+    fresh = (_v2_excess_after(before, snapshot, firm_id, month, _v2_month_rows(stored, [month]), resolved) if before
+             else _v2_excess_of_month(snapshot, month, resolved))
     months = sorted({m for t in targets for m in t.months} - {month})
-    carried = (stored.filter((pl.col("grain") == "month") & pl.col("period").is_in(months) & (pl.col("metric_id") == "V2")
-                             & (pl.col("dim") == "") & (pl.col("firm_id") != "ALL"))
-               .select("firm_id", month=pl.col("period"), excess=pl.col("numerator").cast(pl.Int64)))
-    v2 = pl.concat([fresh, carried])
+    v2 = pl.concat([fresh, _v2_month_rows(stored, months)])
     _register(con, "stg_v2_excess", v2)
     # R4: the other firms' stored partials, summed into one pseudo-firm (its own curve is computed and dropped), join
     # the firm's new ones, so that ALL pools every firm; the stored partials stay per firm
@@ -288,15 +288,61 @@ def _of_firms(snapshot: Snapshot, firms: list[str]) -> Snapshot:
 
 def _v2_excess_of_month(snapshot: Snapshot, month: str, resolved: dict) -> pl.DataFrame:
     """V2's excess calls per firm in one month, over every firm's submission of it (a debtor-day lies inside its month)."""
-    con = reader.connect(snapshot, months=[month])
-    con.execute("SET TimeZone = 'UTC'")
-    con.execute(f"SET threads = {ENGINE_THREADS}")
-    con.execute(f"SET memory_limit = '{ENGINE_MEMORY}'")
-    con.execute(f"SET temp_directory = '{ENGINE_TEMP}'")
+    con = _month_connection(snapshot, month)
     queries.run(con, "staging/contacts").create_view("stg_contacts", replace=True)
     found = queries.run(con, "staging/v2_excess", {"v2_cap": resolved["v2_cap"]}).pl()
     con.close()
     return found.select(list(_V2_SCHEMA)).cast(_V2_SCHEMA)
+
+
+def _v2_month_rows(stored: pl.DataFrame, months: list[str]) -> pl.DataFrame:
+    """The excess calls per firm of these months, read back from their stored V2 month rows."""
+    return (stored.filter((pl.col("grain") == "month") & pl.col("period").is_in(months) & (pl.col("metric_id") == "V2")
+                          & (pl.col("dim") == "") & (pl.col("firm_id") != "ALL"))
+            .select("firm_id", month=pl.col("period"), excess=pl.col("numerator").cast(pl.Int64)))
+
+
+def _v2_excess_after(before: Snapshot, after: Snapshot, firm_id: str, month: str, stored_month: pl.DataFrame,
+                     resolved: dict) -> pl.DataFrame:
+    """V2's excess calls per firm in `month` after `firm_id`'s submission of it: the stored counts, minus each firm's
+    excess within the groups the firm's calls fall in (old or new version) as they were, plus as they are now. Groups
+    without one of its calls hold the same calls before and after, so their excess cannot change."""
+    keys = pl.concat([_v2_keys(state, firm_id, month) for state in (before, after)]).unique()
+    was = _v2_excess_within(before, month, keys, resolved)
+    now = _v2_excess_within(after, month, keys, resolved)
+    counts = (pl.concat([stored_month.select("firm_id", n=pl.col("excess")), was.select("firm_id", n=-pl.col("excess")),
+                         now.select("firm_id", n=pl.col("excess"))])
+              .group_by("firm_id").agg(excess=pl.col("n").sum()))
+    return counts.with_columns(month=pl.lit(month)).select(list(_V2_SCHEMA)).cast(_V2_SCHEMA)
+
+
+def _v2_keys(snapshot: Snapshot, firm_id: str, month: str) -> pl.DataFrame:
+    con = _month_connection(snapshot, month, firm_id)
+    queries.run(con, "staging/contacts").create_view("stg_contacts", replace=True)
+    keys = queries.run(con, "staging/v2_keys").pl()
+    con.close()
+    return keys
+
+
+def _v2_excess_within(snapshot: Snapshot, month: str, keys: pl.DataFrame, resolved: dict) -> pl.DataFrame:
+    """V2's excess calls per firm in `month`, counted only in the groups of `keys`, over every firm's submission."""
+    if keys.is_empty():
+        return _NO_V2
+    con = _month_connection(snapshot, month)
+    _register(con, "v2_keys", keys)
+    queries.run(con, "staging/v2_touched_contacts").create_view("stg_contacts", replace=True)
+    found = queries.run(con, "staging/v2_excess", {"v2_cap": resolved["v2_cap"]}).pl()
+    con.close()
+    return found.select(list(_V2_SCHEMA)).cast(_V2_SCHEMA)
+
+
+def _month_connection(snapshot: Snapshot, month: str, firm_id: str | None = None) -> duckdb.DuckDBPyConnection:
+    con = reader.connect(snapshot, firm_id=firm_id, months=[month])
+    con.execute("SET TimeZone = 'UTC'")
+    con.execute(f"SET threads = {ENGINE_THREADS}")
+    con.execute(f"SET memory_limit = '{ENGINE_MEMORY}'")
+    con.execute(f"SET temp_directory = '{ENGINE_TEMP}'")
+    return con
 
 
 def _register(con: duckdb.DuckDBPyConnection, name: str, frame: pl.DataFrame) -> None:

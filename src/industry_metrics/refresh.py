@@ -121,7 +121,8 @@ def _refresh(data_dir: Path, pack: str, params: dict | None, submission: tuple[s
                                  metrics.SCHEMA)
             stored_r4 = _read_parts(root, previous["r4_parts"], [p for p in todo if p in previous["r4_parts"]],
                                     metrics.R4_SCHEMA)
-            table, r4 = metrics.update(snapshot, pack, params, todo, *submission, stored, stored_r4)
+            before = Store(data_dir).snapshot(snapshot.id - 1)  # what the stored rows were computed from
+            table, r4 = metrics.update(snapshot, pack, params, todo, *submission, stored, stored_r4, before)
         elif todo:
             table, r4 = metrics.compute_parts(snapshot, pack, params, periods=todo, engine=engine,
                                               progress=lambda f: step(f"computing {len(todo)} periods", 0.1 + 0.4 * f))

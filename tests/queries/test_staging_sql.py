@@ -6,7 +6,7 @@ import datetime as dt
 
 from metric_rows import row, submit
 
-from industry_metrics import metrics, reader
+from industry_metrics import metrics, queries, reader
 from industry_metrics.store import Store
 
 
@@ -60,3 +60,30 @@ def test_staging_of_an_empty_store(data_dir):
     for name in metrics.STAGING:
         assert con.sql(f"select count(*) from stg_{name}").fetchall() == [(0,)]
     assert metrics.compute(Store(data_dir).snapshot(), "cn", periods=["2026-10"]).height == 0
+
+
+def test_v2_keys_and_touched_contacts(data_dir):
+    """A new firm-month recounts V2 only in the (debtor, creditor, day) groups its calls fall in. FA calls debtor D on
+    10-05 three times; FB calls D on 10-05 twice (10:30 and 11:30) and on 10-06 once, and debtor E once. FA's groups:
+    (D, CR1, 10-05) only; the contacts in them: FA's three and FB's two 10-05 calls, not FB's 10-06 call nor E's.
+    Counted there with cap 3 (by contact time: FA 10:00, 10:15, 10:45, FB 10:30, 11:30): the 4th (FA 10:45) and the
+    5th (FB 11:30) are excess, one each."""
+    d, e = "d" * 64, "f" * 64
+    call = dict(connected="true")
+    submit(data_dir, "FA", "2026-10", cases=[row("cases", case_ref="C1", debtor_ref=d)], contacts=[
+        row("contacts", contact_ref=f"K{i}", contact_at=f"2026-10-05 10:{m}:00", **call) for i, m in ((1, "00"), (2, "15"), (3, "45"))])
+    submit(data_dir, "FB", "2026-10", cases=[row("cases", case_ref="C1", debtor_ref=d), row("cases", case_ref="C2", debtor_ref=e)],
+           contacts=[row("contacts", contact_ref="K1", contact_at="2026-10-05 10:30:00", **call),
+                     row("contacts", contact_ref="K2", contact_at="2026-10-05 11:30:00", **call),
+                     row("contacts", contact_ref="K3", contact_at="2026-10-06 10:30:00", **call),
+                     row("contacts", contact_ref="K4", case_ref="C2", contact_at="2026-10-05 10:30:00", **call)])
+    snapshot = Store(data_dir).snapshot()
+    keys = metrics._v2_keys(snapshot, "FA", "2026-10")
+    assert keys.rows() == [(d, "CR1", dt.date(2026, 10, 5))]  # stg_v2_keys
+    con = reader.connect(snapshot, months=["2026-10"])
+    con.register("v2_keys", keys.to_arrow())
+    queries.run(con, "staging/v2_touched_contacts").create_view("stg_v2_touched_contacts")
+    assert sorted(con.sql("select firm_id, contact_ref from stg_v2_touched_contacts").fetchall()) == [
+        ("FA", "K1"), ("FA", "K2"), ("FA", "K3"), ("FB", "K1"), ("FB", "K2")]
+    within = metrics._v2_excess_within(snapshot, "2026-10", keys, metrics.bound(metrics.resolve_params(None)))
+    assert sorted(within.rows()) == [("FA", "2026-10", 1), ("FB", "2026-10", 1)]
