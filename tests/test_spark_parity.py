@@ -84,7 +84,7 @@ def test_demo_industry_has_the_same_metric_table_on_spark(industry, spark):
     assert_parity(duck, on_spark)
 
 
-def test_daylight_saving_local_times_and_instants_agree(data_dir, spark):
+def test_daylight_saving_local_times_and_instants_agree(data_dir, spark, tmp_path, monkeypatch):
     """A New York case: 12:30 UTC is 07:30 local (quiet) before the March change and 08:30 after it; 05:30 and
     06:30 UTC on 1 November are both 01:30 local (the hour repeats). V1 and V2 read the local time and the instant."""
     ny = dict(timezone="America/New_York", placed_on="2026-03-01")
@@ -97,6 +97,12 @@ def test_daylight_saving_local_times_and_instants_agree(data_dir, spark):
         for i, h in enumerate((5, 6, 7, 8, 9), start=3)])
     snapshot = Store(data_dir).snapshot()
     duck = metrics.compute(snapshot)
+    # Spark reads the store from a copy at a URI (as from object storage): the local Parquet files are gone
+    mirror = tmp_path / "mirror"
+    shutil.copytree(data_dir / "store", mirror)
+    for stored in (data_dir / "store").rglob("*.parquet"):
+        stored.unlink()
+    monkeypatch.setenv("INDUSTRY_METRICS_SPARK_STORE_URI", mirror.as_uri())
     cat = refresh.full(data_dir, engine="spark")  # through the refresh, as `refresh --engine spark` runs it
     assert cat["engines"] == {p: "spark" for p in cat["parts"]}  # the catalog says which engine computed each period
     on_spark = refresh.load(data_dir)

@@ -99,3 +99,18 @@ def test_refresh_command_passes_engine_and_master(data_dir, monkeypatch):
     assert seen == {"engine": "spark", "master": "local[1]"}
     session.configure(None)
     assert runner.invoke(main, ["refresh", "--data-dir", str(data_dir), "--engine", "nope"]).exit_code != 0
+
+
+def test_store_files_are_read_under_the_store_uri(monkeypatch, tmp_path):
+    from industry_metrics.spark import session
+
+    stored = tmp_path / "store" / "submissions" / "FA" / "2026-10" / "s1" / "contacts.parquet"
+    monkeypatch.delenv(session.STORE_URI_ENV, raising=False)
+    assert session.file_uri(stored, tmp_path / "store") == str(stored)
+    monkeypatch.setenv(session.STORE_URI_ENV, "s3a://bucket/industry/store/")
+    assert session.file_uri(stored, tmp_path / "store") == "s3a://bucket/industry/store/submissions/FA/2026-10/s1/contacts.parquet"
+    session.configure(None, "file:///mnt/mirror")  # the CLI's --spark-store-uri wins over the environment
+    try:
+        assert session.file_uri(stored, tmp_path / "store") == "file:///mnt/mirror/submissions/FA/2026-10/s1/contacts.parquet"
+    finally:
+        session.configure(None)

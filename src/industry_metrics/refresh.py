@@ -12,7 +12,7 @@ year (V2 and the industry rows are cross-firm), and the firm's later months with
 quarters and years (recovery metrics and the rolling call windows look back). Every other
 period's file is reused as it is. In the touched periods only the firm's own families are computed
 (on its own files); the other firms' rows are the stored ones with V2 re-summed (V2 of the new month
-counted afresh over all firms, the other months' from their stored rows) and ALL is rebuilt from the
+recounted in the debtor-days the firm's calls fall in, the other months' from their stored rows) and ALL is rebuilt from the
 firm rows and the stored R4 partials (metrics.update).
 """
 

@@ -36,14 +36,17 @@ def _bar(desc: str):
 @click.option("--spark-master", envvar="INDUSTRY_METRICS_SPARK_MASTER", default="local[2]", show_default=True,
               help="Spark master for --engine spark (local[N], spark://host:7077, yarn, k8s://...); "
                    "env INDUSTRY_METRICS_SPARK_MASTER.")
+@click.option("--spark-store-uri", envvar="INDUSTRY_METRICS_SPARK_STORE_URI", default=None,
+              help="Where Spark's executors read <data-dir>/store, when not at its local path: a copy on shared or object "
+                   "storage (file:///mnt/..., s3a://bucket/..., abfss://...); env INDUSTRY_METRICS_SPARK_STORE_URI.")
 @data_dir_option
-def refresh_command(full_rebuild, pack, engine, spark_master, data_dir):
+def refresh_command(full_rebuild, pack, engine, spark_master, spark_store_uri, data_dir):
     """Materialise the metric table of the latest store snapshot under <data-dir>/metrics/<pack>."""
     bar, progress = _bar("refresh")
     root = paths.data_dir(data_dir)
     if engine == "spark":
         from ..spark import session
-        session.configure(spark_master)
+        session.configure(spark_master, spark_store_uri)
     cat = refresh.full(root, pack, pipeline.pack_params(root, pack), progress=progress, engine=engine)
     bar.close()
     click.echo(f"metrics for store snapshot {cat['store_snapshot']} ({pack}): {len(cat['recomputed'])} periods recomputed, "

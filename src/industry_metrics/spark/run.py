@@ -25,7 +25,7 @@ def _ddl(name: str) -> str:
 def register_store(spark, snapshot: Snapshot) -> None:
     """cases, payments, contacts, ...: views over exactly this snapshot's files (as reader.connect does)."""
     for name in contract.TABLE_NAMES:
-        files = [str(p) for p in snapshot.files(name)]
+        files = [session.file_uri(p, snapshot.root) for p in snapshot.files(name)]
         frame = spark.read.parquet(*files) if files else spark.createDataFrame([], _ddl(name))
         frame.createOrReplaceTempView(name)
 
