@@ -239,7 +239,7 @@ def update(snapshot: Snapshot, pack_name: str, params: dict | None, periods: lis
     resolved = bound(resolve_params(params))
     con = reader.connect(_of_firms(snapshot, [firm_id]))
     targets = prepare(con, periods, resolved, staging=BATCH_STAGING)
-    # V2: the month over all firms, the other months of the periods from their stored month rows
+    # V2: the month's stored counts recounted in the debtor-days the firm touches; the other months' as stored
     fresh = (_v2_excess_after(before, snapshot, firm_id, month, _v2_month_rows(stored, [month]), resolved) if before
              else _v2_excess_of_month(snapshot, month, resolved))
     months = sorted({m for t in targets for m in t.months} - {month})
