@@ -231,10 +231,10 @@ class Access:
         can subtract itself) pass the minimum and dominance rules; complementary suppression keeps a
         hidden stage from being worked out as the total minus the others. Columns: stage, cases, firms, suppressed.
         """
-        from . import disclosure, periods, queries, reader
+        from . import disclosure, first_contact, periods, queries
 
         month = periods.parse(period).months[-1]
-        con = reader.connect(self.snapshot, months=[m for m in self.snapshot.periods() if m <= month])
+        con = first_contact.connect(self.data_dir, self.snapshot, month)
         rows = queries.run(con, "events/process_stages", {"month": month, "firm_id": None}).pl()
         viewer = self.audience.firm_id
         cells = []
@@ -280,13 +280,13 @@ class Access:
 
     def process_stages(self, period: str, firm_id: str | None = None) -> pl.DataFrame:
         """Cases by collection stage at period end: a firm its own; staff every firm (firm_id None = all)."""
-        from . import periods, queries, reader
+        from . import first_contact, periods, queries
 
         if self.audience.role == "regulator":
             raise AccessDenied("regulators receive report packs, not case-level views")
         month, firm = periods.parse(period).months[-1], self.scoped_firm(firm_id)
         params = {"month": month, "firm_id": firm}
-        con = reader.connect(self.snapshot, firm_id=firm, months=[m for m in self.snapshot.periods() if m <= month])
+        con = first_contact.connect(self.data_dir, self.snapshot, month, firm)  # no contact scan once refreshed
         return queries.run(con, "events/process_stages", params).pl()
 
     def breach_events(self, pack: str, period: str, metric_id: str, firm_id: str | None = None) -> pl.DataFrame:
