@@ -76,7 +76,7 @@ def _watch(root: str) -> None:
                 warmed = snapshot_id  # set first: a failing snapshot is not retried every poll
                 warm(root, snapshot_id)
         except Exception:  # a head start only: on failure the pages still read for themselves
-            log.exception("warming the page caches of %s failed", root)
+            log.exception("warm_failed:%s", root)  # a log key, not UI text (tests/test_i18n.py)
         _stop.wait(POLL_S)
 
 
