@@ -9,7 +9,7 @@ import streamlit as st
 
 from industry_metrics import demo, i18n, paths
 from industry_metrics.store import Store
-from industry_metrics.ui import session
+from industry_metrics.ui import session, warm
 
 st.set_page_config(page_title=i18n.t("app.tab_title", session.lang()), layout="wide")
 data_dir = paths.data_dir()
@@ -20,6 +20,7 @@ if not (data_dir / demo.MANIFEST).exists() and Store(data_dir).snapshot().id == 
     demo.ensure_demo(data_dir, progress=lambda label, f: bar.progress(min(f, 1.0), text=i18n.t("app.building", lang, label=label)))
     bar.empty()
 
+warm.start()  # once per server process: staff and regulator caches filled after each new snapshot
 who = session.identity()
 if who is None:
     session.sign_in_form(data_dir, lang)

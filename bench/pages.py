@@ -79,6 +79,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=2, help="warm runs per page (median)")
     args = parser.parse_args()
     os.environ["INDUSTRY_METRICS_DATA_DIR"] = str(args.data_dir.resolve())
+    os.environ["INDUSTRY_METRICS_WARM"] = "0"  # cold = what a viewer pays with no warm-up ahead of it (ui/warm.py)
     from industry_metrics import auth
 
     accounts = auth.demo_credentials(args.data_dir)

@@ -34,6 +34,8 @@ def small_demo(tmp_path_factory) -> tuple[Path, dict]:
 def _no_shared_store(monkeypatch, tmp_path_factory):
     """No test may fall back to the default data/demo store by accident."""
     monkeypatch.setenv(paths.ENV_VAR, str(tmp_path_factory.mktemp("default-data-dir")))
+    # no background warm-up of the page caches racing the tests' own reads (tests/test_warm.py turns it on)
+    monkeypatch.setenv("INDUSTRY_METRICS_WARM", "0")
 
 
 @pytest.fixture

@@ -305,3 +305,19 @@ def test_staff_edits_in_the_app_become_a_validated_audited_version(tmp_path):
     with pytest.raises(RegisterError, match="S02"):
         editor.save_thresholds(tmp_path, standards.load(tmp_path), "cn", wrong, "2026.3", who)
     assert standards.load(tmp_path).version == "2026.2"
+
+
+def test_a_register_file_edited_in_place_reads_anew_at_once(tmp_path, raw):
+    """load() keeps parsed registers by the file's text: the same text is parsed once, an edit shows at once."""
+    target = tmp_path / "standards.toml"
+    target.write_text(tomli_w.dumps(raw), encoding="utf-8")
+    first = standards.load(target)
+    assert standards.load(target) is first  # not parsed again
+    edited = copy.deepcopy(raw)
+    edited["packs"]["cn"]["standards"][0]["thresholds"]["watch"] += 1
+    target.write_text(tomli_w.dumps(edited), encoding="utf-8")  # same name, same second, same length or not
+    again = standards.load(target)
+    assert again.pack("cn").standards[0].watch == first.pack("cn").standards[0].watch + 1
+    target.write_text("not = [valid", encoding="utf-8")
+    with pytest.raises(RegisterError, match="not valid TOML"):
+        standards.load(target)

@@ -2,15 +2,16 @@
 -- grain: one row per (firm_id, stage): assessment (active, never contacted), first_contact (active, contacted),
 --   repayment_plan (negotiated), legal_action, or closed:<status>
 -- params: $month (YYYY-MM: the period's last month), $firm_id (a firm, or NULL for every firm)
+-- reads: first_contact (events/first_contact: the refresh's per-case file, or that query over the contacts)
 with held as (
     select c.firm_id, c.case_ref, c.status
     from cases as c
     where c.period = $month and ($firm_id is null or c.firm_id = $firm_id)
 ),
 contacted as (
-    select distinct firm_id, case_ref
-    from contacts
-    where period <= $month and direction = 'outbound' and ($firm_id is null or firm_id = $firm_id)
+    select firm_id, case_ref
+    from first_contact
+    where first_month <= $month and ($firm_id is null or firm_id = $firm_id)
 )
 select
     h.firm_id,

@@ -72,6 +72,7 @@ class Access:
         # the snapshot is pinned, so a metric table read once holds for this object's life (a report
         # pack or the benchmark page asks it for a dozen peer figures)
         self._tables: dict[str, pl.DataFrame] = {}
+        self._stages: dict[tuple[str, str | None], pl.DataFrame] = {}  # a staff report reads the industry's stages twice
 
     @property
     def cache_key(self) -> str:
@@ -231,11 +232,9 @@ class Access:
         can subtract itself) pass the minimum and dominance rules; complementary suppression keeps a
         hidden stage from being worked out as the total minus the others. Columns: stage, cases, firms, suppressed.
         """
-        from . import disclosure, periods, queries, reader
+        from . import disclosure, periods
 
-        month = periods.parse(period).months[-1]
-        con = reader.connect(self.snapshot, months=[m for m in self.snapshot.periods() if m <= month])
-        rows = queries.run(con, "events/process_stages", {"month": month, "firm_id": None}).pl()
+        rows = self._stages_at(periods.parse(period).months[-1], None)
         viewer = self.audience.firm_id
         cells = []
         for (stage,), group in sorted(rows.group_by(["stage"]), key=lambda g: g[0][0]):
@@ -280,14 +279,20 @@ class Access:
 
     def process_stages(self, period: str, firm_id: str | None = None) -> pl.DataFrame:
         """Cases by collection stage at period end: a firm its own; staff every firm (firm_id None = all)."""
-        from . import periods, queries, reader
+        from . import periods
 
         if self.audience.role == "regulator":
             raise AccessDenied("regulators receive report packs, not case-level views")
-        month, firm = periods.parse(period).months[-1], self.scoped_firm(firm_id)
-        params = {"month": month, "firm_id": firm}
-        con = reader.connect(self.snapshot, firm_id=firm, months=[m for m in self.snapshot.periods() if m <= month])
-        return queries.run(con, "events/process_stages", params).pl()
+        return self._stages_at(periods.parse(period).months[-1], self.scoped_firm(firm_id))
+
+    def _stages_at(self, month: str, firm: str | None) -> pl.DataFrame:
+        """events/process_stages at a month, one firm's or every firm's (unscoped: the callers scope), read once."""
+        from . import first_contact, queries
+
+        if (month, firm) not in self._stages:
+            con = first_contact.connect(self.data_dir, self.snapshot, month, firm)  # no contact scan once refreshed
+            self._stages[(month, firm)] = queries.run(con, "events/process_stages", {"month": month, "firm_id": firm}).pl()
+        return self._stages[(month, firm)]
 
     def breach_events(self, pack: str, period: str, metric_id: str, firm_id: str | None = None) -> pl.DataFrame:
         """The contacts behind one firm's conduct figure (pseudonymous refs only); staff or the firm itself."""

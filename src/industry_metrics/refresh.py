@@ -31,7 +31,7 @@ from typing import Callable, Iterator
 
 import polars as pl
 
-from . import metrics, periods
+from . import first_contact, metrics, periods
 from .store import Store, _write_atomically
 
 CATALOG_NAME = re.compile(r"^(\d{8})\.json$")
@@ -150,6 +150,8 @@ def _refresh(data_dir: Path, pack: str, params: dict | None, submission: tuple[s
                 index[period] = str(rel)
         cat = {"store_snapshot": snapshot.id, "pack": pack, "params": resolved, "parts": dict(sorted(parts.items())),
                "r4_parts": dict(sorted(r4_parts.items())), "engines": dict(sorted(engines.items())), "recomputed": todo, "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+        # the process stages' per-case first contact, for this snapshot (first_contact.py)
+        cat[first_contact.FOLDER] = first_contact.write(root, snapshot, previous, staging)
         (root / "catalog").mkdir(parents=True, exist_ok=True)
         _write_atomically(root / "catalog" / f"{snapshot.id:08d}.json", json.dumps(cat, ensure_ascii=False, indent=1))
         step("done", 1.0)

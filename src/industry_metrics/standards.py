@@ -14,6 +14,7 @@ next to the data it judges; older versions stay on disk, and `load(data_dir)` us
 from __future__ import annotations
 
 import copy
+import functools
 import hashlib
 import json
 import re
@@ -301,12 +302,21 @@ def read(path: Path) -> Register:
     """Parse one register file."""
     path = Path(path)
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise RegisterError(f"{path}: no such register file") from None
+    return _parse_text(text, path.name)
+
+
+@functools.lru_cache(maxsize=16)
+def _parse_text(text: str, name: str) -> Register:
+    """Keyed by the file's whole text, so an edit shows at once; a page read the register ~17 times per
+    report pack and each TOML parse and validation cost ~12 ms. A Register is frozen, so sharing one is safe."""
+    try:
+        raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise RegisterError(f"{path.name}: not valid TOML ({exc})") from None
-    return parse(raw, path.name)
+        raise RegisterError(f"{name}: not valid TOML ({exc})") from None
+    return parse(raw, name)
 
 
 def load(path: Path | str | None = None) -> Register:

@@ -71,13 +71,14 @@ STANDARD_FORMATS = {"standard_id": "text", "title": "text", "metric_id": "text",
 PER_ROW = {c: "fmt" for c in ("value", "meets", "watch", "ci_low", "ci_high")}
 
 
-def _standard_rows(b: Build, rows: pl.DataFrame) -> pl.DataFrame:
+def _standard_rows(b: Build, rows: pl.DataFrame, keep: tuple[str, ...] = ()) -> pl.DataFrame:
+    """The standards' columns of judged rows, by standard (within the `keep` columns, which lead)."""
     titles = _titles(b)
-    rows = rows.sort("standard_id")
+    rows = rows.sort([*keep, "standard_id"])
     return rows.with_columns(
         title=pl.col("standard_id").replace_strict(titles, default="", return_dtype=pl.String),
         fmt=pl.Series([value_format(m, d) for m, d in rows.select("metric_id", "dim").iter_rows()], dtype=pl.String),
-    ).select(list(STANDARD_COLUMNS)).cast(STANDARD_COLUMNS)
+    ).select(*keep, *STANDARD_COLUMNS).cast(STANDARD_COLUMNS)
 
 
 def standards_table(b: Build, judged: pl.DataFrame) -> Section:
@@ -108,12 +109,11 @@ def firm_table(b: Build, judged: pl.DataFrame, names: dict[str, str]) -> Section
 def firm_values(b: Build, judged: pl.DataFrame, names: dict[str, str]) -> Section:
     """Every firm x standard of the period with its value, thresholds and tier (the league table's numbers)."""
     now = judged.filter((pl.col("period") == b.period) & (pl.col("firm_id") != "ALL"))
-    parts = []
-    for firm in sorted(now["firm_id"].unique().to_list()):
-        rows = _standard_rows(b, now.filter(pl.col("firm_id") == firm))
-        parts.append(rows.select(pl.lit(firm).alias("firm_id"), pl.lit(names.get(firm, firm)).alias("name"), pl.all()))
     schema = {"firm_id": pl.String, "name": pl.String, **STANDARD_COLUMNS}
-    frame = pl.concat(parts) if parts else pl.DataFrame(schema=schema)
+    # all firms in one pass (a filter per firm cost 0.2 s for 100 firms)
+    rows = _standard_rows(b, now, keep=("firm_id",))
+    frame = rows.select("firm_id", pl.col("firm_id").replace_strict(names, default=pl.col("firm_id")).alias("name"),
+                        *STANDARD_COLUMNS).cast(schema)
     return b.section("firm_values", frame, {"firm_id": "text", "name": "text", **STANDARD_FORMATS}, row_formats=PER_ROW,
                      labels={"tier": b.tier_words(), "reason": b.reason_words(), "direction": b.words("report.direction", ("lower", "higher"))})
 

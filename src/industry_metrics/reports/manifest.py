@@ -23,7 +23,7 @@ FILE_NAME = "manifest.json"
 SCHEMA = "industry-metrics/report-pack/1"
 # the SQL behind the figures: the metric engine's staging and metric families, and the event queries the pack reads
 SQL_FOLDERS = ("staging", "metrics")
-EVENT_QUERIES = ("events/fee_mix", "events/process_stages")
+EVENT_QUERIES = ("events/fee_mix", "events/first_contact", "events/process_stages")
 
 
 @functools.lru_cache(maxsize=1)
