@@ -24,7 +24,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from . import queries, reader
+from . import metrics, queries, reader
 from .store import Snapshot
 
 QUERY = "events/first_contact"
@@ -53,7 +53,7 @@ def write(root: Path, snapshot: Snapshot, previous: dict | None, staging: Path) 
     if not todo:
         return entry
     # one firm (after its submission) reads its own files only; more read every firm's in one scan
-    con = reader.connect(snapshot, firm_id=todo[0] if len(todo) == 1 else None)
+    con = metrics.configure(reader.connect(snapshot, firm_id=todo[0] if len(todo) == 1 else None))  # the refresh's memory cap
     rows = queries.run(con, QUERY, {"firm_id": todo[0] if len(todo) == 1 else None}).pl().cast(SCHEMA)
     by_firm = rows.partition_by("firm_id", as_dict=True)
     for firm in todo:

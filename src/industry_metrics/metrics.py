@@ -127,15 +127,21 @@ def target_frames(period_names: list[str]) -> tuple[list[periods_mod.Period], pl
     return targets, tp, tm
 
 
+def configure(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """The settings every refresh query runs under: UTC, the engine's threads and memory cap, spilling to ENGINE_TEMP."""
+    con.execute("SET TimeZone = 'UTC'")
+    con.execute(f"SET threads = {ENGINE_THREADS}")
+    con.execute(f"SET memory_limit = '{ENGINE_MEMORY}'")
+    con.execute(f"SET temp_directory = '{ENGINE_TEMP}'")
+    return con
+
+
 def prepare(con: duckdb.DuckDBPyConnection, period_names: list[str], params: dict | None = None,
             staging: tuple[str, ...] = STAGING) -> list[periods_mod.Period]:
     """Register target_periods / target_months and materialise the staging views (params: bound(), default the cn pack's)."""
     bound_params = params if params is not None else bound(resolve_params(None))
     targets, tp, tm = target_frames(period_names)
-    con.execute("SET TimeZone = 'UTC'")
-    con.execute(f"SET threads = {ENGINE_THREADS}")
-    con.execute(f"SET memory_limit = '{ENGINE_MEMORY}'")
-    con.execute(f"SET temp_directory = '{ENGINE_TEMP}'")
+    configure(con)
     con.execute("SET preserve_insertion_order = false")  # every result is sorted or grouped; lets DuckDB stream
     con.register("target_periods_df", tp.to_arrow())
     con.execute("CREATE OR REPLACE TEMP TABLE target_periods AS SELECT * FROM target_periods_df")
@@ -337,12 +343,7 @@ def _v2_excess_within(snapshot: Snapshot, month: str, keys: pl.DataFrame, resolv
 
 
 def _month_connection(snapshot: Snapshot, month: str, firm_id: str | None = None) -> duckdb.DuckDBPyConnection:
-    con = reader.connect(snapshot, firm_id=firm_id, months=[month])
-    con.execute("SET TimeZone = 'UTC'")
-    con.execute(f"SET threads = {ENGINE_THREADS}")
-    con.execute(f"SET memory_limit = '{ENGINE_MEMORY}'")
-    con.execute(f"SET temp_directory = '{ENGINE_TEMP}'")
-    return con
+    return configure(reader.connect(snapshot, firm_id=firm_id, months=[month]))
 
 
 def _register(con: duckdb.DuckDBPyConnection, name: str, frame: pl.DataFrame) -> None:
