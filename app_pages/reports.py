@@ -27,6 +27,17 @@ if ctx.role == "association":  # staff make every kind of pack; a firm and a reg
         firm = st.selectbox(t("filter.firm"), sorted(names), format_func=lambda f: f"{f} {names[f]}", key="report_firm")
     audience = Audience(role, firm)
 
+# the pack is built when asked for (preview or files), not on every visit: a first build costs about a second at S
+wanted = (audience.key, period, ctx.lang, pack_name, ctx.snapshot_id)
+formats = st.multiselect(t("report.page.formats"), list(run.FORMATS), default=["xlsx", "csv"], key="report_formats")
+show_col, make_col = st.columns(2)
+show = show_col.button(t("report.page.show"), key="report_show")
+make = make_col.button(t("report.page.make"), key="report_make", disabled=not formats)
+if show or make:
+    st.session_state["report_open"] = wanted
+if st.session_state.get("report_open") != wanted:
+    st.caption(t("report.page.hint"))
+    st.stop()
 try:
     with st.spinner(t("report.page.building")):
         built = report_ui.pack(audience, ctx.snapshot_id, period, ctx.lang, pack_name)
@@ -39,8 +50,7 @@ st.caption(t("report.page.stamp", snapshot=built.snapshot_id, version=built.regi
 for paragraph in built.summary:
     st.markdown(paragraph)
 
-formats = st.multiselect(t("report.page.formats"), list(run.FORMATS), default=["xlsx", "csv"], key="report_formats")
-if st.button(t("report.page.make"), key="report_make", disabled=not formats):
+if make:
     try:
         with st.spinner(t("report.page.writing")):
             st.session_state["report_zip"] = (audience.key, period, ctx.lang, *report_ui.make_zip(built, formats), formats)

@@ -39,11 +39,14 @@ def signed_in(demo_dir: Path, monkeypatch, user: str, lang: str = "zh") -> AppTe
 
 
 def visit(at: AppTest, page: str) -> bool:
-    """Open a page if this audience has it; False when the page is not in its navigation."""
+    """Open a page if this audience has it and show what it holds (Reports builds its pack when asked: ask for the
+    preview); False when the page is not in its navigation."""
     try:
         at.switch_page(f"app_pages/{page}.py").run()
     except ValueError:
         return False
+    if page == "reports" and not at.exception:
+        at.button(key="report_show").click().run()
     return True
 
 
@@ -135,6 +138,7 @@ def test_the_reports_page_makes_only_a_firms_own_pack(demo_dir, monkeypatch):
     at = signed_in(demo_dir, monkeypatch, "f003", lang="en")
     assert visit(at, "reports")
     assert "report_audience" not in [r.key for r in at.radio] and "report_firm" not in [s.key for s in at.selectbox]
+    assert at.subheader and at.dataframe  # visit() asked for the preview: the pack's title and tables are shown
     at.button(key="report_make").click().run()
     assert not at.exception, [e.value for e in at.exception]
     labels = [b.proto.label for b in at.get("download_button")]
