@@ -105,6 +105,9 @@ def test_daylight_saving_local_times_and_instants_agree(data_dir, spark, tmp_pat
     monkeypatch.setenv("INDUSTRY_METRICS_SPARK_STORE_URI", mirror.as_uri())
     cat = refresh.full(data_dir, engine="spark")  # through the refresh, as `refresh --engine spark` runs it
     assert cat["engines"] == {p: "spark" for p in cat["parts"]}  # the catalog says which engine computed each period
+    # the process stages' first-contact file comes from Spark as well (C1's first outbound contact: March)
+    first = pl.read_parquet(refresh.pack_dir(data_dir, "cn") / cat["first_contact"]["FA"]["path"])
+    assert first.rows() == [("FA", "C1", "2026-03")]
     on_spark = refresh.load(data_dir)
     assert_parity(duck, on_spark)
 

@@ -41,10 +41,11 @@ def key(snapshot: Snapshot, firm_id: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def write(root: Path, snapshot: Snapshot, previous: dict | None, staging: Path) -> dict:
+def write(root: Path, snapshot: Snapshot, previous: dict | None, staging: Path, engine: str = "duckdb") -> dict:
     """The catalog entry for `snapshot`: each firm's file, reused from `previous` (a catalog) when its key is unchanged.
 
-    root: the metric pack folder; staging: an empty folder under it that only this writer uses.
+    root: the metric pack folder; staging: an empty folder under it that only this writer uses; engine: the refresh's
+    (a Spark refresh reads the store where Spark does, which need not be on this machine).
     """
     old = (previous or {}).get(FOLDER, {})
     keys = {f: key(snapshot, f) for f in sorted({s["firm_id"] for s in snapshot.accepted})}
@@ -53,8 +54,14 @@ def write(root: Path, snapshot: Snapshot, previous: dict | None, staging: Path) 
     if not todo:
         return entry
     # one firm (after its submission) reads its own files only; more read every firm's in one scan
-    con = metrics.configure(reader.connect(snapshot, firm_id=todo[0] if len(todo) == 1 else None))  # the refresh's memory cap
-    rows = queries.run(con, QUERY, {"firm_id": todo[0] if len(todo) == 1 else None}).pl().cast(SCHEMA)
+    only = todo[0] if len(todo) == 1 else None
+    if engine == "spark":
+        from .spark import run as spark_run
+
+        rows = spark_run.query_rows(snapshot, QUERY, {"firm_id": only}).cast(SCHEMA)
+    else:
+        con = metrics.configure(reader.connect(snapshot, firm_id=only))  # the refresh's memory cap
+        rows = queries.run(con, QUERY, {"firm_id": only}).pl().cast(SCHEMA)
     by_firm = rows.partition_by("firm_id", as_dict=True)
     for firm in todo:
         rel = Path(FOLDER) / firm / f"{uuid.uuid4().hex}.parquet"

@@ -151,7 +151,7 @@ def _refresh(data_dir: Path, pack: str, params: dict | None, submission: tuple[s
         cat = {"store_snapshot": snapshot.id, "pack": pack, "params": resolved, "parts": dict(sorted(parts.items())),
                "r4_parts": dict(sorted(r4_parts.items())), "engines": dict(sorted(engines.items())), "recomputed": todo, "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
         # the process stages' per-case first contact, for this snapshot (first_contact.py)
-        cat[first_contact.FOLDER] = first_contact.write(root, snapshot, previous, staging)
+        cat[first_contact.FOLDER] = first_contact.write(root, snapshot, previous, staging, engine)
         (root / "catalog").mkdir(parents=True, exist_ok=True)
         _write_atomically(root / "catalog" / f"{snapshot.id:08d}.json", json.dumps(cat, ensure_ascii=False, indent=1))
         step("done", 1.0)

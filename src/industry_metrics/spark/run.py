@@ -60,6 +60,13 @@ def prepare(spark, snapshot: Snapshot, period_names: list[str], resolved: dict) 
     return targets, cached
 
 
+def query_rows(snapshot: Snapshot, name: str, params: dict | None = None) -> pl.DataFrame:
+    """One query file's rows over the snapshot's files, on Spark (the refresh's event artifacts, e.g. first contacts)."""
+    spark = session.get()
+    register_store(spark, snapshot)
+    return to_polars(sql(spark, name, params))
+
+
 def to_polars(frame) -> pl.DataFrame:
     return pl.from_arrow(frame.toArrow())
 
