@@ -143,8 +143,10 @@ def _measure(code: str) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def measure(data_dir: Path, firms: int, cases: int, contacts: int) -> dict:
+def measure(data_dir: Path, firms: int, cases: int, contacts: int, pack: str = "cn") -> dict:
     d = str(data_dir)
+    # the refresh the product runs for this pack: the register's parameters and the pack's metrics (pipeline.py)
+    pack_args = f"{pack!r}, pipeline.pack_params({d!r}, {pack!r}), metric_ids=pipeline.pack_metrics({d!r}, {pack!r})"
     scan = _measure(f"""
 from industry_metrics import reader
 from industry_metrics.store import Store
@@ -155,17 +157,17 @@ rows = [con.sql(q).fetchall()[0] for q in (
     "SELECT count(*), max(case_ref), sum(amount) FROM payments")]
 result = {{'rows': [r[0] for r in rows]}}""")
     full = _measure(f"""
-from industry_metrics import refresh
-cat = refresh.full({d!r})
+from industry_metrics import pipeline, refresh
+cat = refresh.full({d!r}, {pack_args})
 result = {{'periods': len(cat['recomputed'])}}""")
     # one new firm-month: F000 reports 2026-11 (about 1/1200 of the data)
     generate(data_dir, firms, cases, contacts, months=["2026-11"], only_firm="F000")
     incremental = _measure(f"""
-from industry_metrics import refresh
+from industry_metrics import pipeline, refresh
 from industry_metrics.store import Store
 snap = Store({d!r}).snapshot()
 record = snap.current('F000', '2026-11')
-cat = refresh.after_submission({d!r}, record)
+cat = refresh.after_submission({d!r}, record, {pack_args})
 result = {{'periods': cat['recomputed']}}""")
     return {"scan": scan, "full": full, "incremental": incremental}
 
@@ -174,6 +176,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--size", choices=sorted(SIZES), default="S")
     parser.add_argument("--skip-generate", action="store_true")
+    parser.add_argument("--pack", default="cn", help="standards pack to refresh (us-regf / au-accc add U1+U2 / A1)")
     args = parser.parse_args()
     firms, cases, contacts = SIZES[args.size]
     data_dir = OUT / f"refresh-{args.size}"
@@ -182,7 +185,7 @@ def main() -> None:
         t0 = time.perf_counter()
         generate(data_dir, firms, cases, contacts)
         print(f"generated {args.size} in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
-    print(json.dumps(measure(data_dir, firms, cases, contacts), indent=1))
+    print(json.dumps(measure(data_dir, firms, cases, contacts, args.pack), indent=1))
 
 
 if __name__ == "__main__":

@@ -44,3 +44,19 @@ def test_metrics_and_refresh(data_dir, tmp_path):
     # V1 (1 of 2 contacts at night = 5,000 per 10k) is judged by S01, but 2 contacts are below its 1,000 minimum
     v1 = next(line for line in csv_out.output.splitlines() if line.startswith("FA,2026,V1,"))
     assert v1.endswith(",S01,not_judged")
+
+
+def test_each_pack_holds_the_core_catalogue_and_what_its_standards_judge(data_dir):
+    """spec/metrics.md: U1, U2 and A1 are added by the packs that judge them (us-regf: U1, U2; au-accc: A1)."""
+    submit(data_dir, "FA", "2026-10", cases=[row("cases")], contacts=[row("contacts")])
+    runner = CliRunner()
+    found = {}
+    for pack in ("cn", "us-regf", "au-accc", "uk-conc"):
+        out = runner.invoke(main, ["metrics", "--pack", pack, "--format", "json", "--data-dir", str(data_dir)])
+        assert out.exit_code == 0, out.output
+        found[pack] = {r["metric_id"] for r in json.loads(out.output)}
+    core = {"R1", "R2", "R3", "R4", "R6", "R7", "C1", "C2", "C3", "C4", "C6", "V1", "V2", "V3", "V4", "V5", "V6",
+            "V7", "V8", "V9", "V10"}  # R5 and C5 (mixes) have rows only where cases closed / complaints came in
+    assert found["cn"] == found["uk-conc"] == core
+    assert found["us-regf"] == core | {"U1", "U2"}
+    assert found["au-accc"] == core | {"A1"}

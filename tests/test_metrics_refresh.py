@@ -116,3 +116,37 @@ def test_firm_batches_keep_whole_firms_within_the_budget():
                                            sub("FC", "2026-02", 20), sub("FD", "2026-02", 1), sub("FE", "2025-12", 9)]})()
     assert metrics.firm_batches(snapshot, ["2026-01", "2026-02"], 11) == [["FA", "FB"], ["FC"], ["FD"]]
     assert metrics.firm_batches(snapshot, ["2026-01", "2026-02"], 100) == [["FA", "FB", "FC", "FD"]]
+
+
+@pytest.mark.parametrize("seed", [7])
+def test_a_pack_without_call_window_standards_skips_those_families_and_nothing_else(seed, tmp_path, monkeypatch):
+    """cn judges no U1, U2 or A1 (spec/metrics.md: other packs add them): its table is the every-metric table without
+    exactly those rows, the families that give only them are not run, and the incremental path keeps to the same set."""
+    industry = build(random.Random(seed), 3, 3, "2026-11", gaps=False)
+    write_registry(tmp_path)
+    for (firm, month), tables in sorted(industry.tables.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+        submit_tables(tmp_path, firm, month, tables)
+    snapshot = Store(tmp_path).snapshot()
+    core = metrics.pack_metrics([])
+    assert core == metrics.ALL_METRICS - {"U1", "U2", "A1"} and metrics.families_for(core) == ("recovery", "complaints", "conduct")
+    assert metrics.families_for(metrics.pack_metrics(["U1"])) == ("recovery", "complaints", "conduct", "us_regf")
+    everything = metrics.compute(snapshot)
+    ran = []
+    real = metrics.queries.run
+    monkeypatch.setattr(metrics.queries, "run", lambda con, name, *a, **k: ran.append(name) or real(con, name, *a, **k))
+    narrowed = metrics.compute(snapshot, metric_ids=core)
+    assert {"metrics/us_regf", "metrics/au_accc"}.isdisjoint(ran) and "metrics/conduct" in ran
+    assert_frame_equal(narrowed, everything.filter(~pl.col("metric_id").is_in(["U1", "U2", "A1"])))
+    assert set(everything["metric_id"]) >= {"U1", "U2", "A1"}
+    # the stored table follows the set, and a submission's refresh keeps to it (a changed set rebuilds everything)
+    refresh.full(tmp_path, metric_ids=core)
+    firm, month = sorted(industry.tables)[0]
+    submit_tables(tmp_path, firm, month, {**industry.tables[(firm, month)], "contacts": industry.tables[(firm, month)]["contacts"][::2]})
+    cat = refresh.after_submission(tmp_path, Store(tmp_path).snapshot().current(firm, month), metric_ids=core)
+    assert cat["metrics"] == sorted(core) and cat["recomputed"][:3] == industry.months
+    key = ["period", "firm_id", "metric_id", "dim"]
+    assert_frame_equal(refresh.load(tmp_path).sort(key), compute(tmp_path, metric_ids=core).sort(key))
+    # the same submission refreshed for every metric: the stored set differs, so every period is computed again
+    submit_tables(tmp_path, firm, month, industry.tables[(firm, month)])
+    again = refresh.after_submission(tmp_path, Store(tmp_path).snapshot().current(firm, month))
+    assert sorted(again["recomputed"]) == sorted(again["parts"]) and again["metrics"] == sorted(metrics.ALL_METRICS)

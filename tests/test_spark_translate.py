@@ -79,14 +79,14 @@ def test_untranslatable_constructs_fail_loudly(sql, construct):
 def test_refresh_command_passes_engine_and_master(data_dir, monkeypatch):
     from click.testing import CliRunner
 
-    from industry_metrics import refresh
+    from industry_metrics import metrics, refresh
     from industry_metrics.cli import main
     from industry_metrics.spark import session
 
     seen = {}
 
-    def fake_full(root, pack, params, progress=None, engine="duckdb"):
-        seen.update(engine=engine, master=session.master())
+    def fake_full(root, pack, params, progress=None, engine="duckdb", metric_ids=None):
+        seen.update(engine=engine, master=session.master(), metrics=sorted(metric_ids))
         return {"store_snapshot": 0, "recomputed": [], "parts": {}}
 
     monkeypatch.setattr(refresh, "full", fake_full)
@@ -94,9 +94,10 @@ def test_refresh_command_passes_engine_and_master(data_dir, monkeypatch):
     runner = CliRunner()
     args = ["refresh", "--data-dir", str(data_dir), "--engine", "spark"]
     assert runner.invoke(main, args).exit_code == 0
-    assert seen == {"engine": "spark", "master": "spark://env-master:7077"}
+    core = sorted(metrics.CORE_METRICS)  # the cn pack judges none of U1, U2, A1
+    assert seen == {"engine": "spark", "master": "spark://env-master:7077", "metrics": core}
     assert runner.invoke(main, [*args, "--spark-master", "local[1]"]).exit_code == 0
-    assert seen == {"engine": "spark", "master": "local[1]"}
+    assert seen == {"engine": "spark", "master": "local[1]", "metrics": core}
     session.configure(None)
     assert runner.invoke(main, ["refresh", "--data-dir", str(data_dir), "--engine", "nope"]).exit_code != 0
 

@@ -155,7 +155,8 @@ class Access:
                 pipeline.ensure_metrics(self.data_dir, pack)
                 table = refresh.load(self.data_dir, pack, self.snapshot.id)
             else:
-                table = metrics.compute(self.snapshot, pack, pipeline.pack_params(self.data_dir, pack))
+                table = metrics.compute(self.snapshot, pack, pipeline.pack_params(self.data_dir, pack),
+                                        metric_ids=pipeline.pack_metrics(self.data_dir, pack))
         return table
 
     def metrics(self, pack: str, firm_id: str | None = None) -> pl.DataFrame:

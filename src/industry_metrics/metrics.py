@@ -13,7 +13,7 @@ import dataclasses
 import os
 import tempfile
 from datetime import date
-from typing import Callable
+from typing import Callable, Iterable
 
 import duckdb
 import polars as pl
@@ -71,7 +71,19 @@ CASE_STAGING = ("cases", "period_cases", "history_cases", "contacts", "contact_e
 # contacts stay a view: materialised they are the largest table by far (all columns of every contact), while each
 # family reads only a few columns of a filtered subset, which DuckDB then streams from the Parquet files
 STAGING_VIEWS = ("contacts", "contact_events")
-FAMILIES = ("recovery", "complaints", "conduct", "us_regf", "au_accc")
+# each family's query file (queries/metrics/<family>.sql) and the metrics it gives
+FAMILY_METRICS: dict[str, tuple[str, ...]] = {
+    "recovery": ("R1", "R2", "R3", "R4", "R5", "R6", "R7"),
+    "complaints": ("C1", "C2", "C3", "C4", "C5", "C6"),
+    "conduct": ("V1", "V2", "V3", "V4", "V5", "V6", "V7", "V8", "V9", "V10"),
+    "us_regf": ("U1", "U2"),
+    "au_accc": ("A1",),
+}
+FAMILIES = tuple(FAMILY_METRICS)
+ALL_METRICS = frozenset(m for given in FAMILY_METRICS.values() for m in given)
+# the catalogue every pack shows (spec/metrics.md); U1, U2 and A1 only in a pack whose standards judge them ("Other packs
+# add"): their per-case call windows are a third of a refresh's CPU, wasted in a pack that never shows them
+CORE_METRICS = ALL_METRICS - {"U1", "U2", "A1"}
 COLUMNS = ["pack", "firm_id", "period", "grain", "metric_id", "dim", "numerator", "denominator", "value"]
 OTHER_FIRMS = "~others"  # never a firm id (registry.FIRM_ID: upper-case letters and digits): the other firms' pooled R4 partials
 R4_SCHEMA = {"period": pl.String, "grain": pl.String, "firm_id": pl.String, "dim": pl.String, "t": pl.Int64, "d": pl.Int64,
@@ -80,6 +92,19 @@ _V2_SCHEMA = {"firm_id": pl.String, "month": pl.String, "excess": pl.Int64}
 _NO_V2 = pl.DataFrame(schema=_V2_SCHEMA)
 SCHEMA = {"pack": pl.String, "firm_id": pl.String, "period": pl.String, "grain": pl.String, "metric_id": pl.String,
           "dim": pl.String, "numerator": pl.Float64, "denominator": pl.Float64, "value": pl.Float64}
+
+
+def pack_metrics(judged: Iterable[str]) -> frozenset[str]:
+    """The metrics a pack's table holds: the core catalogue and whatever its standards judge."""
+    return CORE_METRICS | frozenset(judged)
+
+
+def families_for(wanted: frozenset[str]) -> tuple[str, ...]:
+    """The families that give at least one wanted metric."""
+    unknown = wanted - ALL_METRICS
+    if unknown:
+        raise ValueError(f"unknown metric(s) {sorted(unknown)} (known: {sorted(ALL_METRICS)})")
+    return tuple(f for f, given in FAMILY_METRICS.items() if wanted & set(given))
 
 
 def resolve_params(params: dict | None) -> dict[str, dict]:
@@ -158,22 +183,26 @@ def prepare(con: duckdb.DuckDBPyConnection, period_names: list[str], params: dic
 
 
 def compute(snapshot: Snapshot, pack_name: str = "cn", params: dict | None = None, periods: list[str] | None = None,
-            engine: str = "duckdb", batch_rows: int | None = None) -> pl.DataFrame:
+            engine: str = "duckdb", batch_rows: int | None = None, metric_ids: Iterable[str] | None = None) -> pl.DataFrame:
     """The long metric table of one snapshot for one pack: every firm with a submission in each period, and ALL."""
-    return compute_parts(snapshot, pack_name, params, periods, engine, batch_rows)[0]
+    return compute_parts(snapshot, pack_name, params, periods, engine, batch_rows, metric_ids=metric_ids)[0]
 
 
 def compute_parts(snapshot: Snapshot, pack_name: str = "cn", params: dict | None = None, periods: list[str] | None = None,
                   engine: str = "duckdb", batch_rows: int | None = None,
-                  progress: Callable[[float], None] | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
+                  progress: Callable[[float], None] | None = None,
+                  metric_ids: Iterable[str] | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(the long metric table, R4's per-firm Kaplan-Meier partials): refresh.py stores both per period.
 
     engine "spark" runs the same query files on Spark (spark/run.py); the arithmetic after the SQL is shared.
     DuckDB runs the families over batches of whole firms (batch_rows: stored rows per batch, default BATCH_ROWS)
     so that memory stays bounded whatever the industry's size: every metric is per firm except V2, counted first
     per month over all firms, and ALL's R4, which pools every batch's partials in the last batch.
-    progress(fraction) is called after each batch.
+    progress(fraction) is called after each batch. metric_ids: the metrics the table holds (pack_metrics; default all);
+    only the families that give one of them run.
     """
+    wanted = frozenset(ALL_METRICS if metric_ids is None else metric_ids)
+    families = families_for(wanted)
     resolved = bound(resolve_params(params))
     period_names = list(periods) if periods is not None else default_periods(snapshot)
     if not period_names:
@@ -181,9 +210,9 @@ def compute_parts(snapshot: Snapshot, pack_name: str = "cn", params: dict | None
     if engine == "spark":
         from .spark import run as spark_run
 
-        targets, parts, r4 = spark_run.families(snapshot, period_names, resolved)
+        targets, parts, r4 = spark_run.families(snapshot, period_names, resolved, families)
         firm_rows = pl.concat([p.with_columns(pl.col("numerator", "denominator").cast(pl.Float64)) for p in parts])
-        return _assemble(firm_rows, snapshot, targets, pack_name), r4.select(list(R4_SCHEMA)).cast(R4_SCHEMA)
+        return _assemble(firm_rows, snapshot, targets, pack_name, wanted), r4.select(list(R4_SCHEMA)).cast(R4_SCHEMA)
     if engine != "duckdb":
         raise ValueError(f"engine {engine!r}: duckdb or spark")
     targets, _, _ = target_frames(period_names)
@@ -199,7 +228,7 @@ def compute_parts(snapshot: Snapshot, pack_name: str = "cn", params: dict | None
         mine = _r4_partials(con)
         if last and r4_parts:  # ALL's pooled curve: the earlier batches' partials as one pseudo-firm
             _insert_pooled_r4(con, pl.concat(r4_parts))
-        found = _families(con, resolved)
+        found = _families(con, resolved, families)
         con.close()
         rows.append(found.filter(pl.col("firm_id").is_in(firms) | (pl.lit(last) & (pl.col("firm_id") == "ALL"))))
         r4_parts.append(mine)
@@ -207,7 +236,7 @@ def compute_parts(snapshot: Snapshot, pack_name: str = "cn", params: dict | None
             progress((i + 1) / len(batches))
     firm_rows = pl.concat(rows) if rows else pl.DataFrame(schema={c: SCHEMA[c] for c in COLUMNS if c not in ("pack", "value")})
     r4 = pl.concat(r4_parts) if r4_parts else pl.DataFrame(schema=R4_SCHEMA)
-    return _assemble(firm_rows, snapshot, targets, pack_name), r4
+    return _assemble(firm_rows, snapshot, targets, pack_name, wanted), r4
 
 
 def firm_batches(snapshot: Snapshot, months: list[str], budget: int) -> list[list[str]]:
@@ -229,7 +258,8 @@ def firm_batches(snapshot: Snapshot, months: list[str], budget: int) -> list[lis
 
 
 def update(snapshot: Snapshot, pack_name: str, params: dict | None, periods: list[str], firm_id: str, month: str,
-           stored: pl.DataFrame, stored_r4: pl.DataFrame, before: Snapshot | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
+           stored: pl.DataFrame, stored_r4: pl.DataFrame, before: Snapshot | None = None,
+           metric_ids: Iterable[str] | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
     """compute_parts for `periods` after (firm_id, month) was stored, reading only that firm's submissions.
 
     Only the firm's own rows, V2 and the ALL rows can change (docs/metric-definitions.md: per-firm censoring, V2 is the
@@ -242,6 +272,7 @@ def update(snapshot: Snapshot, pack_name: str, params: dict | None, periods: lis
     their V2 re-summed; ALL is summed again from the firm rows, and ALL's R4 pools the stored partials of the other
     firms with the firm's new ones. Equal to compute_parts over the whole snapshot (tests/test_metrics_refresh.py).
     """
+    wanted = frozenset(ALL_METRICS if metric_ids is None else metric_ids)
     resolved = bound(resolve_params(params))
     con = reader.connect(_of_firms(snapshot, [firm_id]))
     targets = prepare(con, periods, resolved, staging=BATCH_STAGING)
@@ -256,13 +287,14 @@ def update(snapshot: Snapshot, pack_name: str, params: dict | None, periods: lis
     others_r4 = stored_r4.filter(pl.col("period").is_in(periods) & (pl.col("firm_id") != firm_id)).select(list(R4_SCHEMA)).cast(R4_SCHEMA)
     new_r4 = _r4_partials(con)
     _insert_pooled_r4(con, others_r4)
-    found = _families(con, resolved)
+    found = _families(con, resolved, families_for(wanted))
     mine = found.filter(pl.col("firm_id") == firm_id)
     industry_r4 = found.filter(pl.col("firm_id") == "ALL")
     # the other firms' stored rows, without what _assemble derives (ALL, V5's count dim, C6/V8 headlines), V2 re-summed
     derived = ((pl.col("firm_id") == "ALL") | ((pl.col("metric_id") == "V5") & (pl.col("dim") == "measure=count"))
                | (pl.col("metric_id").is_in(RATIO_OF_RATES) & (pl.col("dim") == "")))
-    others = stored.filter(pl.col("period").is_in(periods) & (pl.col("firm_id") != firm_id) & ~derived).unique(
+    others = stored.filter(pl.col("period").is_in(periods) & (pl.col("firm_id") != firm_id) & ~derived
+                           & pl.col("metric_id").is_in(list(wanted))).unique(
         subset=["firm_id", "period", "metric_id", "dim"], keep="first")
     tm = pl.DataFrame({"period": [t.name for t in targets for _ in t.months], "month": [m for t in targets for m in t.months]})
     v2_sums = v2.join(tm, on="month").group_by("firm_id", "period").agg(v2_sum=pl.col("excess").sum().cast(pl.Float64))
@@ -271,12 +303,12 @@ def update(snapshot: Snapshot, pack_name: str, params: dict | None, periods: lis
               .with_columns(numerator=pl.when(is_v2).then(pl.col("v2_sum").fill_null(0.0)).otherwise(pl.col("numerator"))))
     columns = ["firm_id", "period", "grain", "metric_id", "dim", "numerator", "denominator"]
     firm_rows = pl.concat([mine.select(columns), others.select(columns), industry_r4.select(columns)])
-    return _assemble(firm_rows, snapshot, targets, pack_name), pl.concat([others_r4, new_r4])
+    return _assemble(firm_rows, snapshot, targets, pack_name, wanted), pl.concat([others_r4, new_r4])
 
 
-def _families(con: duckdb.DuckDBPyConnection, resolved: dict) -> pl.DataFrame:
+def _families(con: duckdb.DuckDBPyConnection, resolved: dict, families: tuple[str, ...]) -> pl.DataFrame:
     parts = []
-    for family in FAMILIES:
+    for family in families:
         needed = {p: resolved[p] for p in queries.load(f"metrics/{family}").params}
         parts.append(queries.run(con, f"metrics/{family}", needed).pl())
     return pl.concat([p.with_columns(pl.col("numerator", "denominator").cast(pl.Float64)) for p in parts])
@@ -361,25 +393,28 @@ def _insert_pooled_r4(con: duckdb.DuckDBPyConnection, partials: pl.DataFrame) ->
     con.unregister("r4_others_df")
 
 
-def _assemble(firm_rows: pl.DataFrame, snapshot: Snapshot, targets, pack_name: str) -> pl.DataFrame:
-    firm_rows = _fill_headlines(firm_rows, snapshot, targets)
+def _assemble(firm_rows: pl.DataFrame, snapshot: Snapshot, targets, pack_name: str, wanted: frozenset[str]) -> pl.DataFrame:
+    firm_rows = _fill_headlines(firm_rows.filter(pl.col("metric_id").is_in(list(wanted))), snapshot, targets, wanted)
     industry = _industry(firm_rows)
     table = pl.concat([firm_rows.filter(pl.col("firm_id") != "ALL"), industry])
     table = _ratio_headlines(_count_dims(table))
     return _finish(table, pack_name)
 
 
-def _fill_headlines(rows: pl.DataFrame, snapshot: Snapshot, targets) -> pl.DataFrame:
+def _fill_headlines(rows: pl.DataFrame, snapshot: Snapshot, targets, wanted: frozenset[str]) -> pl.DataFrame:
     """Headline rows for every firm that submitted in the period and ALL's R4, 0 / 0 (R4: NULL / 0) where the SQL found none."""
     firms = pl.DataFrame(
         [(s["firm_id"], t.name, t.grain) for t in targets for s in snapshot.accepted if s["period"] in t.months],
         schema={"firm_id": pl.String, "period": pl.String, "grain": pl.String}, orient="row").unique()
-    skeleton = firms.join(pl.DataFrame({"metric_id": HEADLINES, "dim": [""] * len(HEADLINES)}), how="cross")
+    heads = [m for m in HEADLINES if m in wanted]
+    skeleton = firms.join(pl.DataFrame({"metric_id": heads, "dim": [""] * len(heads)}, schema={"metric_id": pl.String, "dim": pl.String}),
+                          how="cross")
     # ALL's R4 headline comes from the SQL's pooled cases; with no case in the 12 vintages it has none, yet headline
     # rows are always emitted: every period with a firm gets one (NULL median over 0 cases), like the firm rows
     industry_r4 = firms.select("period", "grain").unique().with_columns(
         firm_id=pl.lit("ALL"), metric_id=pl.lit("R4"), dim=pl.lit(""))
-    skeleton = pl.concat([skeleton, industry_r4.select(skeleton.columns)])
+    if "R4" in wanted:
+        skeleton = pl.concat([skeleton, industry_r4.select(skeleton.columns)])
     skeleton = skeleton.with_columns(
         numerator=pl.when(pl.col("metric_id") == "R4").then(None).otherwise(pl.lit(0.0)),
         denominator=pl.lit(0.0))

@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import Callable
 
-from . import periods, refresh, standards
+from . import metrics, periods, refresh, standards
 from .store import Store
 
 Progress = Callable[[str, float], None]
@@ -26,6 +26,11 @@ def pack_params(data_dir: Path, pack: str) -> dict[str, dict]:
     return register.pack(pack).metric_params(day)
 
 
+def pack_metrics(data_dir: Path, pack: str) -> list[str]:
+    """The metrics `pack`'s table holds: the core catalogue and every metric one of its standards judges (any version)."""
+    return sorted(metrics.pack_metrics(s.metric for s in standards.load(data_dir).pack(pack).standards))
+
+
 def packs_in_use(data_dir: Path) -> list[str]:
     """The default pack, and every other pack whose metrics have been materialised before."""
     register = standards.load(data_dir)
@@ -38,7 +43,8 @@ def packs_in_use(data_dir: Path) -> list[str]:
 
 def after_submission(data_dir: Path, record: dict, progress: Progress | None = None) -> list[dict]:
     """Refresh every pack in use after `record` was accepted (only what it touches)."""
-    return [refresh.after_submission(data_dir, record, pack, pack_params(data_dir, pack), progress) for pack in packs_in_use(data_dir)]
+    return [refresh.after_submission(data_dir, record, pack, pack_params(data_dir, pack), progress, pack_metrics(data_dir, pack))
+            for pack in packs_in_use(data_dir)]
 
 
 def ensure_metrics(data_dir: Path, pack: str | None = None, progress: Progress | None = None) -> dict | None:
@@ -50,4 +56,4 @@ def ensure_metrics(data_dir: Path, pack: str | None = None, progress: Progress |
     current = refresh.catalog(data_dir, pack, snapshot.id)
     if current is not None:
         return current
-    return refresh.full(data_dir, pack, pack_params(data_dir, pack), progress)
+    return refresh.full(data_dir, pack, pack_params(data_dir, pack), progress, metric_ids=pack_metrics(data_dir, pack))

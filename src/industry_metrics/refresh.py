@@ -27,7 +27,7 @@ import shutil
 import uuid
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterable, Iterator
 
 import polars as pl
 
@@ -76,15 +76,16 @@ def load(data_dir: Path, pack: str = "cn", snapshot_id: int | None = None) -> pl
 
 
 def full(data_dir: Path, pack: str = "cn", params: dict | None = None, progress: Progress | None = None,
-         engine: str = "duckdb") -> dict:
-    """Recompute every period of the latest store snapshot (engine: duckdb, or spark for the same SQL on Spark)."""
-    return _refresh(data_dir, pack, params, None, progress, engine)
+         engine: str = "duckdb", metric_ids: Iterable[str] | None = None) -> dict:
+    """Recompute every period of the latest store snapshot (engine: duckdb, or spark for the same SQL on Spark).
+    metric_ids: the metrics the pack's table holds (metrics.pack_metrics; default every metric)."""
+    return _refresh(data_dir, pack, params, None, progress, engine, metric_ids)
 
 
 def after_submission(data_dir: Path, record: dict, pack: str = "cn", params: dict | None = None,
-                     progress: Progress | None = None) -> dict:
+                     progress: Progress | None = None, metric_ids: Iterable[str] | None = None) -> dict:
     """Bring the metric snapshot up to date after `record` (an accepted submission) was stored."""
-    return _refresh(data_dir, pack, params, (record["firm_id"], record["period"]), progress)
+    return _refresh(data_dir, pack, params, (record["firm_id"], record["period"]), progress, metric_ids=metric_ids)
 
 
 def touched_periods(snapshot, firm_id: str, month: str) -> list[str]:
@@ -94,18 +95,20 @@ def touched_periods(snapshot, firm_id: str, month: str) -> list[str]:
 
 
 def _refresh(data_dir: Path, pack: str, params: dict | None, submission: tuple[str, str] | None,
-             progress: Progress | None, engine: str = "duckdb") -> dict:
+             progress: Progress | None, engine: str = "duckdb", metric_ids: Iterable[str] | None = None) -> dict:
     step = progress or (lambda label, fraction: None)
     root = pack_dir(data_dir, pack)
     resolved = metrics.resolve_params(params)
+    wanted = sorted(metrics.ALL_METRICS if metric_ids is None else set(metric_ids))
     with _lock(root):
         snapshot = Store(data_dir).snapshot()
         all_periods = metrics.default_periods(snapshot)
         previous = _latest_below(data_dir, pack, snapshot.id)
-        # reuse only the catalog of the snapshot just before, built with the same parameters;
-        # anything else (a gap, other parameters, --full) recomputes everything
+        # reuse only the catalog of the snapshot just before, built with the same parameters and metrics;
+        # anything else (a gap, other parameters, a standard judging a new metric, --full) recomputes everything
         reusable = (submission is not None and previous is not None and previous["store_snapshot"] == snapshot.id - 1
-                    and previous["params"] == json.loads(json.dumps(resolved)))
+                    and previous["params"] == json.loads(json.dumps(resolved))
+                    and previous.get("metrics", sorted(metrics.ALL_METRICS)) == wanted)
         if reusable:
             touched = [p for p in touched_periods(snapshot, *submission) if p in all_periods]
             todo = touched + [p for p in all_periods if p not in previous["parts"] and p not in touched]
@@ -122,10 +125,11 @@ def _refresh(data_dir: Path, pack: str, params: dict | None, submission: tuple[s
             stored_r4 = _read_parts(root, previous["r4_parts"], [p for p in todo if p in previous["r4_parts"]],
                                     metrics.R4_SCHEMA)
             before = Store(data_dir).snapshot(snapshot.id - 1)  # what the stored rows were computed from
-            table, r4 = metrics.update(snapshot, pack, params, todo, *submission, stored, stored_r4, before)
+            table, r4 = metrics.update(snapshot, pack, params, todo, *submission, stored, stored_r4, before, wanted)
         elif todo:
             table, r4 = metrics.compute_parts(snapshot, pack, params, periods=todo, engine=engine,
-                                              progress=lambda f: step(f"computing {len(todo)} periods", 0.1 + 0.4 * f))
+                                              progress=lambda f: step(f"computing {len(todo)} periods", 0.1 + 0.4 * f),
+                                              metric_ids=wanted)
         else:
             table, r4 = pl.DataFrame(schema=metrics.SCHEMA), pl.DataFrame(schema=metrics.R4_SCHEMA)
         parts = {p: rel for p, rel in (previous["parts"].items() if reusable else []) if p in all_periods}
@@ -148,7 +152,7 @@ def _refresh(data_dir: Path, pack: str, params: dict | None, submission: tuple[s
                 (root / rel).parent.mkdir(parents=True, exist_ok=True)
                 os.replace(tmp, root / rel)
                 index[period] = str(rel)
-        cat = {"store_snapshot": snapshot.id, "pack": pack, "params": resolved, "parts": dict(sorted(parts.items())),
+        cat = {"store_snapshot": snapshot.id, "pack": pack, "params": resolved, "metrics": wanted, "parts": dict(sorted(parts.items())),
                "r4_parts": dict(sorted(r4_parts.items())), "engines": dict(sorted(engines.items())), "recomputed": todo, "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
         # the process stages' per-case first contact, for this snapshot (first_contact.py)
         cat[first_contact.FOLDER] = first_contact.write(root, snapshot, previous, staging, engine)

@@ -60,8 +60,9 @@ def submit(data_dir: Path, firm: str, period: str, **tables: list[dict[str, str]
     return result.record
 
 
-def compute(data_dir: Path, pack: str = "cn", params: dict | None = None, periods: list[str] | None = None) -> pl.DataFrame:
-    return metrics.compute(Store(data_dir).snapshot(), pack, params, periods=periods)
+def compute(data_dir: Path, pack: str = "cn", params: dict | None = None, periods: list[str] | None = None,
+            metric_ids=None) -> pl.DataFrame:
+    return metrics.compute(Store(data_dir).snapshot(), pack, params, periods=periods, metric_ids=metric_ids)
 
 
 def get(table: pl.DataFrame, firm: str, period: str, metric: str, dim: str = "") -> tuple:

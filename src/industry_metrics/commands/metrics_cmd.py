@@ -47,7 +47,8 @@ def refresh_command(full_rebuild, pack, engine, spark_master, spark_store_uri, d
     if engine == "spark":
         from ..spark import session
         session.configure(spark_master, spark_store_uri)
-    cat = refresh.full(root, pack, pipeline.pack_params(root, pack), progress=progress, engine=engine)
+    cat = refresh.full(root, pack, pipeline.pack_params(root, pack), progress=progress, engine=engine,
+                       metric_ids=pipeline.pack_metrics(root, pack))
     bar.close()
     click.echo(f"metrics for store snapshot {cat['store_snapshot']} ({pack}): {len(cat['recomputed'])} periods recomputed, "
                f"{len(cat['parts'])} in all ({engine})")
@@ -70,11 +71,12 @@ def metrics_command(period, firm_id, pack, fmt, out, data_dir):
         except ValueError as exc:
             raise click.BadParameter(str(exc), param_hint="--period") from None
     snapshot = Store(root).snapshot()
+    wanted = pipeline.pack_metrics(root, pack)
     cat = refresh.catalog(root, pack, snapshot.id)
-    if cat and cat["params"] == json.loads(json.dumps(metrics.resolve_params(params))):
+    if cat and cat["params"] == json.loads(json.dumps(metrics.resolve_params(params))) and cat.get("metrics") == wanted:
         table = refresh.load(root, pack, snapshot.id)
     else:
-        table = metrics.compute(snapshot, pack, params, periods=[period] if period else None)
+        table = metrics.compute(snapshot, pack, params, periods=[period] if period else None, metric_ids=wanted)
     if period:
         table = table.filter(pl.col("period") == period)
     if firm_id:

@@ -71,13 +71,14 @@ def to_polars(frame) -> pl.DataFrame:
     return pl.from_arrow(frame.toArrow())
 
 
-def families(snapshot: Snapshot, period_names: list[str], resolved: dict) -> tuple[list, list[pl.DataFrame], pl.DataFrame]:
+def families(snapshot: Snapshot, period_names: list[str], resolved: dict,
+             names: tuple[str, ...] = metrics.FAMILIES) -> tuple[list, list[pl.DataFrame], pl.DataFrame]:
     """The targets, each metric family's rows (firm_id, period, grain, metric_id, dim, numerator, denominator)
     and R4's per-firm Kaplan-Meier partials (stg_r4_times), which refresh stores beside the table."""
     spark = session.get()
     targets, cached = prepare(spark, snapshot, period_names, resolved)
     try:
-        parts = [to_polars(sql(spark, f"metrics/{family}", resolved)) for family in metrics.FAMILIES]
+        parts = [to_polars(sql(spark, f"metrics/{family}", resolved)) for family in names]
         r4 = to_polars(spark.table("stg_r4_times"))
     finally:
         for frame in cached:
