@@ -105,6 +105,8 @@ def test_batches_of_firms_give_the_rows_of_one_batch(seed, tmp_path):
     each, r4_each = metrics.compute_parts(snapshot, params=low_cap, batch_rows=1)
     assert one.filter(pl.col("metric_id") == "V2", pl.col("numerator") > 0).height > 0  # V2 has work to do
     assert_frame_equal(each, one)
+    assert r4_one.schema["dim"] == pl.Categorical and r4_one.schema["t"] == pl.Int64  # compact in memory (R4_COMPACT)
+    r4_each, r4_one = (r4.cast(metrics.R4_SCHEMA) for r4 in (r4_each, r4_one))
     assert_frame_equal(r4_each.sort(r4_each.columns), r4_one.sort(r4_one.columns))
 
 

@@ -88,6 +88,9 @@ COLUMNS = ["pack", "firm_id", "period", "grain", "metric_id", "dim", "numerator"
 OTHER_FIRMS = "~others"  # never a firm id (registry.FIRM_ID: upper-case letters and digits): the other firms' pooled R4 partials
 R4_SCHEMA = {"period": pl.String, "grain": pl.String, "firm_id": pl.String, "dim": pl.String, "t": pl.Int64, "d": pl.Int64,
              "c": pl.Int64}
+# the same partials as a refresh holds them in memory: categorical keys, 4 bytes a value instead of a 16-byte string
+# view (8M partials at M: ~400 MB less at the refresh's peak); refresh.py writes each period cast back to R4_SCHEMA
+R4_COMPACT = {**R4_SCHEMA, **dict.fromkeys(("period", "grain", "firm_id", "dim"), pl.Categorical)}
 _V2_SCHEMA = {"firm_id": pl.String, "month": pl.String, "excess": pl.Int64}
 _NO_V2 = pl.DataFrame(schema=_V2_SCHEMA)
 SCHEMA = {"pack": pl.String, "firm_id": pl.String, "period": pl.String, "grain": pl.String, "metric_id": pl.String,
@@ -192,7 +195,7 @@ def compute_parts(snapshot: Snapshot, pack_name: str = "cn", params: dict | None
                   engine: str = "duckdb", batch_rows: int | None = None,
                   progress: Callable[[float], None] | None = None,
                   metric_ids: Iterable[str] | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(the long metric table, R4's per-firm Kaplan-Meier partials): refresh.py stores both per period.
+    """(the long metric table, R4's per-firm Kaplan-Meier partials as R4_COMPACT): refresh.py stores both per period.
 
     engine "spark" runs the same query files on Spark (spark/run.py); the arithmetic after the SQL is shared.
     DuckDB runs the families over batches of whole firms (batch_rows: stored rows per batch, default BATCH_ROWS)
@@ -212,7 +215,7 @@ def compute_parts(snapshot: Snapshot, pack_name: str = "cn", params: dict | None
 
         targets, parts, r4 = spark_run.families(snapshot, period_names, resolved, families)
         firm_rows = pl.concat([p.with_columns(pl.col("numerator", "denominator").cast(pl.Float64)) for p in parts])
-        return _assemble(firm_rows, snapshot, targets, pack_name, wanted), r4.select(list(R4_SCHEMA)).cast(R4_SCHEMA)
+        return _assemble(firm_rows, snapshot, targets, pack_name, wanted), r4.select(list(R4_COMPACT)).cast(R4_COMPACT)
     if engine != "duckdb":
         raise ValueError(f"engine {engine!r}: duckdb or spark")
     targets, _, _ = target_frames(period_names)
@@ -235,7 +238,7 @@ def compute_parts(snapshot: Snapshot, pack_name: str = "cn", params: dict | None
         if progress:
             progress((i + 1) / len(batches))
     firm_rows = pl.concat(rows) if rows else pl.DataFrame(schema={c: SCHEMA[c] for c in COLUMNS if c not in ("pack", "value")})
-    r4 = pl.concat(r4_parts) if r4_parts else pl.DataFrame(schema=R4_SCHEMA)
+    r4 = pl.concat(r4_parts) if r4_parts else pl.DataFrame(schema=R4_COMPACT)
     return _assemble(firm_rows, snapshot, targets, pack_name, wanted), r4
 
 
@@ -285,7 +288,7 @@ def update(snapshot: Snapshot, pack_name: str, params: dict | None, periods: lis
     # R4: the other firms' stored partials, summed into one pseudo-firm (its own curve is computed and dropped), join
     # the firm's new ones, so that ALL pools every firm; the stored partials stay per firm
     others_r4 = stored_r4.filter(pl.col("period").is_in(periods) & (pl.col("firm_id") != firm_id)).select(list(R4_SCHEMA)).cast(R4_SCHEMA)
-    new_r4 = _r4_partials(con)
+    new_r4 = _r4_partials(con).cast(R4_SCHEMA)
     _insert_pooled_r4(con, others_r4)
     found = _families(con, resolved, families_for(wanted))
     mine = found.filter(pl.col("firm_id") == firm_id)
@@ -315,7 +318,7 @@ def _families(con: duckdb.DuckDBPyConnection, resolved: dict, families: tuple[st
 
 
 def _r4_partials(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    return con.sql("SELECT * FROM stg_r4_times").pl().select(list(R4_SCHEMA)).cast(R4_SCHEMA)
+    return con.sql("SELECT * FROM stg_r4_times").pl().select(list(R4_COMPACT)).cast(R4_COMPACT)
 
 
 def _of_firms(snapshot: Snapshot, firms: list[str]) -> Snapshot:
@@ -344,34 +347,50 @@ def _v2_excess_after(before: Snapshot, after: Snapshot, firm_id: str, month: str
                      resolved: dict) -> pl.DataFrame:
     """V2's excess calls per firm in `month` after `firm_id`'s submission of it: the stored counts, minus each firm's
     excess within the groups the firm's calls fall in (old or new version) as they were, plus as they are now. Groups
-    without one of its calls hold the same calls before and after, so their excess cannot change."""
-    keys = pl.concat([_v2_keys(state, firm_id, month) for state in (before, after)]).unique()
-    was = _v2_excess_within(before, month, keys, resolved)
-    now = _v2_excess_within(after, month, keys, resolved)
+    without one of its calls hold the same calls before and after, so their excess cannot change. The other firms'
+    calls in those groups are read once: a submission changes only its own firm's files."""
+    old, new = (_v2_calls(state, firm_id, month) for state in (before, after))
+    keys = pl.concat([old, new]).select("debtor_ref", "creditor_ref", "local_date").unique()
+    others_now = _v2_touched(_without_firm(after, firm_id), month, keys)
+    same_others = _without_firm(before, firm_id).accepted == _without_firm(after, firm_id).accepted
+    others_then = others_now if same_others else _v2_touched(_without_firm(before, firm_id), month, keys)
+    was = _v2_excess_of(pl.concat([others_then, old]), resolved)
+    now = _v2_excess_of(pl.concat([others_now, new]), resolved)
     counts = (pl.concat([stored_month.select("firm_id", n=pl.col("excess")), was.select("firm_id", n=-pl.col("excess")),
                          now.select("firm_id", n=pl.col("excess"))])
               .group_by("firm_id").agg(excess=pl.col("n").sum()))
     return counts.with_columns(month=pl.lit(month)).select(list(_V2_SCHEMA)).cast(_V2_SCHEMA)
 
 
-def _v2_keys(snapshot: Snapshot, firm_id: str, month: str) -> pl.DataFrame:
+def _v2_calls(snapshot: Snapshot, firm_id: str, month: str) -> pl.DataFrame:
+    """The calls V2 counts in one firm's month, with the columns staging/v2_excess.sql reads."""
     con = _month_connection(snapshot, month, firm_id)
     queries.run(con, "staging/contacts").create_view("stg_contacts", replace=True)
-    keys = queries.run(con, "staging/v2_keys").pl()
+    calls = queries.run(con, "staging/v2_calls").pl()
     con.close()
-    return keys
+    return calls
 
 
-def _v2_excess_within(snapshot: Snapshot, month: str, keys: pl.DataFrame, resolved: dict) -> pl.DataFrame:
-    """V2's excess calls per firm in `month`, counted only in the groups of `keys`, over every firm's submission."""
-    if keys.is_empty():
-        return _NO_V2
+def _v2_touched(snapshot: Snapshot, month: str, keys: pl.DataFrame) -> pl.DataFrame:
+    """Every firm's calls of `month` on the snapshot that fall in the groups of `keys` (staging/v2_touched_contacts.sql)."""
     con = _month_connection(snapshot, month)
     _register(con, "v2_keys", keys)
-    queries.run(con, "staging/v2_touched_contacts").create_view("stg_contacts", replace=True)
+    found = queries.run(con, "staging/v2_touched_contacts").pl()
+    con.close()
+    return found
+
+
+def _v2_excess_of(calls: pl.DataFrame, resolved: dict) -> pl.DataFrame:
+    """V2's excess calls per firm and month among these calls (whole groups: every call of each group they touch)."""
+    con = configure(duckdb.connect())
+    _register(con, "stg_contacts", calls)
     found = queries.run(con, "staging/v2_excess", {"v2_cap": resolved["v2_cap"]}).pl()
     con.close()
     return found.select(list(_V2_SCHEMA)).cast(_V2_SCHEMA)
+
+
+def _without_firm(snapshot: Snapshot, firm_id: str) -> Snapshot:
+    return dataclasses.replace(snapshot, submissions=tuple(s for s in snapshot.submissions if s["firm_id"] != firm_id))
 
 
 def _month_connection(snapshot: Snapshot, month: str, firm_id: str | None = None) -> duckdb.DuckDBPyConnection:

@@ -148,7 +148,7 @@ def _refresh(data_dir: Path, pack: str, params: dict | None, submission: tuple[s
                                                   ("r4", r4_by_period, metrics.R4_SCHEMA, r4_parts)):
                 rel = Path(folder) / period / f"{uuid.uuid4().hex}.parquet"
                 tmp = staging / rel.name
-                frames.get((period,), pl.DataFrame(schema=schema)).write_parquet(tmp)
+                frames.get((period,), pl.DataFrame(schema=schema)).cast(schema).write_parquet(tmp)
                 (root / rel).parent.mkdir(parents=True, exist_ok=True)
                 os.replace(tmp, root / rel)
                 index[period] = str(rel)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import polars as pl
+
 from metric_rows import row, submit
 
 from industry_metrics import metrics, queries, reader
@@ -62,10 +64,11 @@ def test_staging_of_an_empty_store(data_dir):
     assert metrics.compute(Store(data_dir).snapshot(), "cn", periods=["2026-10"]).height == 0
 
 
-def test_v2_keys_and_touched_contacts(data_dir):
+def test_v2_calls_and_touched_contacts(data_dir):
     """A new firm-month recounts V2 only in the (debtor, creditor, day) groups its calls fall in. FA calls debtor D on
     10-05 three times; FB calls D on 10-05 twice (10:30 and 11:30) and on 10-06 once, and debtor E once. FA's groups:
-    (D, CR1, 10-05) only; the contacts in them: FA's three and FB's two 10-05 calls, not FB's 10-06 call nor E's.
+    (D, CR1, 10-05) only; the calls V2 counts in them: FA's three and FB's two connected 10-05 calls, not FB's
+    unanswered 10-05 call (K5), its 10-06 call nor E's.
     Counted there with cap 3 (by contact time: FA 10:00, 10:15, 10:45, FB 10:30, 11:30): the 4th (FA 10:45) and the
     5th (FB 11:30) are excess, one each."""
     d, e = "d" * 64, "f" * 64
@@ -76,14 +79,20 @@ def test_v2_keys_and_touched_contacts(data_dir):
            contacts=[row("contacts", contact_ref="K1", contact_at="2026-10-05 10:30:00", **call),
                      row("contacts", contact_ref="K2", contact_at="2026-10-05 11:30:00", **call),
                      row("contacts", contact_ref="K3", contact_at="2026-10-06 10:30:00", **call),
-                     row("contacts", contact_ref="K4", case_ref="C2", contact_at="2026-10-05 10:30:00", **call)])
+                     row("contacts", contact_ref="K4", case_ref="C2", contact_at="2026-10-05 10:30:00", **call),
+                     row("contacts", contact_ref="K5", contact_at="2026-10-05 12:00:00", connected="false")])
     snapshot = Store(data_dir).snapshot()
-    keys = metrics._v2_keys(snapshot, "FA", "2026-10")
-    assert keys.rows() == [(d, "CR1", dt.date(2026, 10, 5))]  # stg_v2_keys
+    calls = metrics._v2_calls(snapshot, "FA", "2026-10")  # stg_v2_calls: FA's three calls name its one group
+    assert sorted(calls["contact_ref"]) == ["K1", "K2", "K3"]
+    keys = calls.select("debtor_ref", "creditor_ref", "local_date").unique()
+    assert keys.rows() == [(d, "CR1", dt.date(2026, 10, 5))]
     con = reader.connect(snapshot, months=["2026-10"])
     con.register("v2_keys", keys.to_arrow())
     queries.run(con, "staging/v2_touched_contacts").create_view("stg_v2_touched_contacts")
     assert sorted(con.sql("select firm_id, contact_ref from stg_v2_touched_contacts").fetchall()) == [
         ("FA", "K1"), ("FA", "K2"), ("FA", "K3"), ("FB", "K1"), ("FB", "K2")]
-    within = metrics._v2_excess_within(snapshot, "2026-10", keys, metrics.bound(metrics.resolve_params(None)))
+    # the other firms' calls in those groups (read once in metrics.update), then counted with FA's own
+    others = metrics._v2_touched(metrics._without_firm(snapshot, "FA"), "2026-10", keys)
+    assert sorted(others.select("firm_id", "contact_ref").rows()) == [("FB", "K1"), ("FB", "K2")]
+    within = metrics._v2_excess_of(pl.concat([others, calls]), metrics.bound(metrics.resolve_params(None)))
     assert sorted(within.rows()) == [("FA", "2026-10", 1), ("FB", "2026-10", 1)]
