@@ -2,6 +2,8 @@
 
     python bench/refresh.py --size S          # generate once into bench/out/refresh-S, then measure
     python bench/refresh.py --size M --skip-generate   # re-measure (the new firm-month becomes a resubmission)
+    python bench/refresh.py --size M --skip-generate --incremental-only   # only F000's month, after a run's full refresh
+    python bench/refresh.py --size M --skip-generate --pack us-regf   # a pack that also judges U1 and U2
 
 The generator writes the stored layout directly (one Parquet file per firm-month, published
 through store.Transaction so the catalog is the real one) with DuckDB SQL: no per-row Python.
@@ -62,7 +64,7 @@ def generate(data_dir: Path, firms: int, cases: int, contacts: int, months: list
                i % 17 = 0 AS vulnerable,
                30 + CAST(floor(random() * 360) AS INTEGER) AS lifetime
         FROM range({cases}) AS t(i)""")
-    per_month = contacts // len(months)
+    per_month = contacts // len(MONTHS)  # the industry's monthly volume, also when one firm-month is generated alone
     store = Store(data_dir)
     for month in months:
         p = periods.parse(month)
@@ -143,10 +145,26 @@ def _measure(code: str) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def measure(data_dir: Path, firms: int, cases: int, contacts: int, pack: str = "cn") -> dict:
+def measure(data_dir: Path, firms: int, cases: int, contacts: int, pack: str = "cn", incremental_only: bool = False) -> dict:
     d = str(data_dir)
+    out = {}
     # the refresh the product runs for this pack: the register's parameters and the pack's metrics (pipeline.py)
     pack_args = f"{pack!r}, pipeline.pack_params({d!r}, {pack!r}), metric_ids=pipeline.pack_metrics({d!r}, {pack!r})"
+    if not incremental_only:
+        out.update(_scan_and_full(d, pack_args))
+    # one new firm-month: F000 reports 2026-11, the size of its other months (about 1/1200 of the data)
+    generate(data_dir, firms, cases, contacts, months=["2026-11"], only_firm="F000")
+    out["incremental"] = _measure(f"""
+from industry_metrics import pipeline, refresh
+from industry_metrics.store import Store
+snap = Store({d!r}).snapshot()
+record = snap.current('F000', '2026-11')
+cat = refresh.after_submission({d!r}, record, {pack_args})
+result = {{'periods': cat['recomputed']}}""")
+    return out
+
+
+def _scan_and_full(d: str, pack_args: str) -> dict:
     scan = _measure(f"""
 from industry_metrics import reader
 from industry_metrics.store import Store
@@ -160,16 +178,7 @@ result = {{'rows': [r[0] for r in rows]}}""")
 from industry_metrics import pipeline, refresh
 cat = refresh.full({d!r}, {pack_args})
 result = {{'periods': len(cat['recomputed'])}}""")
-    # one new firm-month: F000 reports 2026-11 (about 1/1200 of the data)
-    generate(data_dir, firms, cases, contacts, months=["2026-11"], only_firm="F000")
-    incremental = _measure(f"""
-from industry_metrics import pipeline, refresh
-from industry_metrics.store import Store
-snap = Store({d!r}).snapshot()
-record = snap.current('F000', '2026-11')
-cat = refresh.after_submission({d!r}, record, {pack_args})
-result = {{'periods': cat['recomputed']}}""")
-    return {"scan": scan, "full": full, "incremental": incremental}
+    return {"scan": scan, "full": full}
 
 
 def main() -> None:
@@ -177,6 +186,8 @@ def main() -> None:
     parser.add_argument("--size", choices=sorted(SIZES), default="S")
     parser.add_argument("--skip-generate", action="store_true")
     parser.add_argument("--pack", default="cn", help="standards pack to refresh (us-regf / au-accc add U1+U2 / A1)")
+    parser.add_argument("--incremental-only", action="store_true",
+                        help="only F000's new month (needs an earlier run's full refresh of the same pack)")
     args = parser.parse_args()
     firms, cases, contacts = SIZES[args.size]
     data_dir = OUT / f"refresh-{args.size}"
@@ -185,7 +196,7 @@ def main() -> None:
         t0 = time.perf_counter()
         generate(data_dir, firms, cases, contacts)
         print(f"generated {args.size} in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
-    print(json.dumps(measure(data_dir, firms, cases, contacts, args.pack), indent=1))
+    print(json.dumps(measure(data_dir, firms, cases, contacts, args.pack, args.incremental_only), indent=1))
 
 
 if __name__ == "__main__":
