@@ -82,7 +82,7 @@ FAMILY_METRICS: dict[str, tuple[str, ...]] = {
 FAMILIES = tuple(FAMILY_METRICS)
 ALL_METRICS = frozenset(m for given in FAMILY_METRICS.values() for m in given)
 # the catalogue every pack shows (spec/metrics.md); U1, U2 and A1 only in a pack whose standards judge them ("Other packs
-# add"): their per-case call windows are a third of a refresh's CPU, wasted in a pack that never shows them
+# add"): their per-case call windows took over a third of each firm batch's CPU at M, wasted in a pack not showing them
 CORE_METRICS = ALL_METRICS - {"U1", "U2", "A1"}
 COLUMNS = ["pack", "firm_id", "period", "grain", "metric_id", "dim", "numerator", "denominator", "value"]
 OTHER_FIRMS = "~others"  # never a firm id (registry.FIRM_ID: upper-case letters and digits): the other firms' pooled R4 partials
@@ -351,11 +351,14 @@ def _v2_excess_after(before: Snapshot, after: Snapshot, firm_id: str, month: str
     calls in those groups are read once: a submission changes only its own firm's files."""
     old, new = (_v2_calls(state, firm_id, month) for state in (before, after))
     keys = pl.concat([old, new]).select("debtor_ref", "creditor_ref", "local_date").unique()
-    others_now = _v2_touched(_without_firm(after, firm_id), month, keys)
-    same_others = _without_firm(before, firm_id).accepted == _without_firm(after, firm_id).accepted
-    others_then = others_now if same_others else _v2_touched(_without_firm(before, firm_id), month, keys)
-    was = _v2_excess_of(pl.concat([others_then, old]), resolved)
-    now = _v2_excess_of(pl.concat([others_now, new]), resolved)
+    if keys.is_empty():  # no call of the firm's in either version: the stored counts stand
+        was = now = _NO_V2
+    else:
+        others_now = _v2_touched(_without_firm(after, firm_id), month, keys)
+        same_others = _without_firm(before, firm_id).accepted == _without_firm(after, firm_id).accepted
+        others_then = others_now if same_others else _v2_touched(_without_firm(before, firm_id), month, keys)
+        was = _v2_excess_of(pl.concat([others_then, old]), resolved)
+        now = _v2_excess_of(pl.concat([others_now, new]), resolved)
     counts = (pl.concat([stored_month.select("firm_id", n=pl.col("excess")), was.select("firm_id", n=-pl.col("excess")),
                          now.select("firm_id", n=pl.col("excess"))])
               .group_by("firm_id").agg(excess=pl.col("n").sum()))
