@@ -82,7 +82,7 @@ FAMILY_METRICS: dict[str, tuple[str, ...]] = {
 FAMILIES = tuple(FAMILY_METRICS)
 ALL_METRICS = frozenset(m for given in FAMILY_METRICS.values() for m in given)
 # the catalogue every pack shows (spec/metrics.md); U1, U2 and A1 only in a pack whose standards judge them ("Other packs
-# add"): their per-case call windows took over a third of each firm batch's CPU at M, wasted in a pack not showing them
+# add"): their per-case call windows took a third of each firm batch's CPU at M, wasted in a pack not showing them
 CORE_METRICS = ALL_METRICS - {"U1", "U2", "A1"}
 COLUMNS = ["pack", "firm_id", "period", "grain", "metric_id", "dim", "numerator", "denominator", "value"]
 OTHER_FIRMS = "~others"  # never a firm id (registry.FIRM_ID: upper-case letters and digits): the other firms' pooled R4 partials
