@@ -104,6 +104,8 @@ def test_batches_of_firms_give_the_rows_of_one_batch(seed, tmp_path):
     one, r4_one = metrics.compute_parts(snapshot, params=low_cap, batch_rows=10**12)
     each, r4_each = metrics.compute_parts(snapshot, params=low_cap, batch_rows=1)
     assert one.filter(pl.col("metric_id") == "V2", pl.col("numerator") > 0).height > 0  # V2 has work to do
+    # ALL's pooled R4 curve is formed (in the last batch only: the others skip it)
+    assert one.filter(pl.col("firm_id") == "ALL", pl.col("metric_id") == "R4", pl.col("denominator") > 0).height > 0
     assert_frame_equal(each, one)
     assert r4_one.schema["dim"] == pl.Categorical and r4_one.schema["t"] == pl.Int64  # compact in memory (R4_COMPACT)
     r4_each, r4_one = (r4.cast(metrics.R4_SCHEMA) for r4 in (r4_each, r4_one))

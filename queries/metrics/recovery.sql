@@ -1,6 +1,8 @@
 -- purpose: recovery metrics R1 (vintage curve), R2, R3, R4 (Kaplan-Meier median days to first payment), R5, R6, R7 per firm and target period
 -- grain: one row per (firm_id, period, metric_id, dim); R4 also emits firm_id 'ALL' (a median cannot be summed)
--- params: none. Portable: window functions, ln/exp, no list functions. Definitions: docs/metric-definitions.md
+-- params: $r4_industry (boolean): form ALL's pooled R4 curve. A DuckDB firm batch other than the last drops its ALL rows
+--   (metrics.compute_parts), so it skips the ALL curve's windows (~12% of this file's CPU at M).
+--   Portable: window functions, ln/exp, no list functions. Definitions: docs/metric-definitions.md
 --   On Spark (spark/translate.py): datediff('day', ...) becomes datediff(end, start) (calendar days, as DuckDB), and
 --   R1's HAVING over GROUPING SETS becomes an outer filter (Spark resolves such a HAVING only against the select list)
 with
@@ -100,7 +102,8 @@ r3 as (
 r4_pool as (
     select period, grain, firm_id, dim, t, d, c from stg_r4_times
     union all
-    select period, grain, 'ALL' as firm_id, dim, t, sum(d) as d, sum(c) as c from stg_r4_times group by period, grain, dim, t
+    select period, grain, 'ALL' as firm_id, dim, t, sum(d) as d, sum(c) as c from stg_r4_times where $r4_industry
+    group by period, grain, dim, t
 ),
 r4_risk as (
     select *,

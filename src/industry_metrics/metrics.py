@@ -80,6 +80,8 @@ FAMILY_METRICS: dict[str, tuple[str, ...]] = {
     "au_accc": ("A1",),
 }
 FAMILIES = tuple(FAMILY_METRICS)
+# query parameters that are not a metric's (<metric>_<key>): set by the engine, never by the register
+ENGINE_PARAMS = ("r4_industry",)
 ALL_METRICS = frozenset(m for given in FAMILY_METRICS.values() for m in given)
 # the catalogue every pack shows (spec/metrics.md); U1, U2 and A1 only in a pack whose standards judge them ("Other packs
 # add"): their per-case call windows took a third of each firm batch's CPU at M, wasted in a pack not showing them
@@ -231,7 +233,7 @@ def compute_parts(snapshot: Snapshot, pack_name: str = "cn", params: dict | None
         mine = _r4_partials(con)
         if last and r4_parts:  # ALL's pooled curve: the earlier batches' partials as one pseudo-firm
             _insert_pooled_r4(con, pl.concat(r4_parts))
-        found = _families(con, resolved, families)
+        found = _families(con, resolved, families, industry=last)
         con.close()
         rows.append(found.filter(pl.col("firm_id").is_in(firms) | (pl.lit(last) & (pl.col("firm_id") == "ALL"))))
         r4_parts.append(mine)
@@ -309,10 +311,12 @@ def update(snapshot: Snapshot, pack_name: str, params: dict | None, periods: lis
     return _assemble(firm_rows, snapshot, targets, pack_name, wanted), pl.concat([others_r4, new_r4])
 
 
-def _families(con: duckdb.DuckDBPyConnection, resolved: dict, families: tuple[str, ...]) -> pl.DataFrame:
+def _families(con: duckdb.DuckDBPyConnection, resolved: dict, families: tuple[str, ...], industry: bool = True) -> pl.DataFrame:
+    """The families' rows; industry=False skips ALL's pooled R4 curve (a batch whose ALL rows are dropped)."""
+    given = {**resolved, "r4_industry": industry}
     parts = []
     for family in families:
-        needed = {p: resolved[p] for p in queries.load(f"metrics/{family}").params}
+        needed = {p: given[p] for p in queries.load(f"metrics/{family}").params}
         parts.append(queries.run(con, f"metrics/{family}", needed).pl())
     return pl.concat([p.with_columns(pl.col("numerator", "denominator").cast(pl.Float64)) for p in parts])
 

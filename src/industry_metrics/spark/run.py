@@ -78,7 +78,8 @@ def families(snapshot: Snapshot, period_names: list[str], resolved: dict,
     spark = session.get()
     targets, cached = prepare(spark, snapshot, period_names, resolved)
     try:
-        parts = [to_polars(sql(spark, f"metrics/{family}", resolved)) for family in names]
+        given = {**resolved, "r4_industry": True}  # one pass over every firm: ALL's pooled R4 curve is formed here
+        parts = [to_polars(sql(spark, f"metrics/{family}", given)) for family in names]
         r4 = to_polars(spark.table("stg_r4_times"))
     finally:
         for frame in cached:
