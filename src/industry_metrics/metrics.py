@@ -12,6 +12,7 @@ import copy
 import dataclasses
 import os
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from typing import Callable, Iterable
 
@@ -279,19 +280,22 @@ def update(snapshot: Snapshot, pack_name: str, params: dict | None, periods: lis
     """
     wanted = frozenset(ALL_METRICS if metric_ids is None else metric_ids)
     resolved = bound(resolve_params(params))
-    con = reader.connect(_of_firms(snapshot, [firm_id]))
-    targets = prepare(con, periods, resolved, staging=BATCH_STAGING)
-    # V2: the month's stored counts recounted in the debtor-days the firm touches; the other months' as stored
-    fresh = (_v2_excess_after(before, snapshot, firm_id, month, _v2_month_rows(stored, [month]), resolved) if before
-             else _v2_excess_of_month(snapshot, month, resolved))
+    with ThreadPoolExecutor(max_workers=1) as background:
+        # V2: the month's stored counts recounted in the debtor-days the firm touches; the other months' as stored. It
+        # reads other files on its own connections, so it runs beside the firm's staging (DuckDB releases the GIL)
+        recount = (background.submit(_v2_excess_after, before, snapshot, firm_id, month, _v2_month_rows(stored, [month]),
+                                     resolved) if before else background.submit(_v2_excess_of_month, snapshot, month, resolved))
+        con = reader.connect(_of_firms(snapshot, [firm_id]))
+        targets = prepare(con, periods, resolved, staging=BATCH_STAGING)
+        # R4: the other firms' stored partials, summed into one pseudo-firm (its own curve is computed and dropped),
+        # join the firm's new ones, so that ALL pools every firm; the stored partials stay per firm
+        others_r4 = stored_r4.filter(pl.col("period").is_in(periods) & (pl.col("firm_id") != firm_id)).select(list(R4_SCHEMA)).cast(R4_SCHEMA)
+        new_r4 = _r4_partials(con).cast(R4_SCHEMA)
+        _insert_pooled_r4(con, others_r4)
+        fresh = recount.result()
     months = sorted({m for t in targets for m in t.months} - {month})
     v2 = pl.concat([fresh, _v2_month_rows(stored, months)])
     _register(con, "stg_v2_excess", v2)
-    # R4: the other firms' stored partials, summed into one pseudo-firm (its own curve is computed and dropped), join
-    # the firm's new ones, so that ALL pools every firm; the stored partials stay per firm
-    others_r4 = stored_r4.filter(pl.col("period").is_in(periods) & (pl.col("firm_id") != firm_id)).select(list(R4_SCHEMA)).cast(R4_SCHEMA)
-    new_r4 = _r4_partials(con).cast(R4_SCHEMA)
-    _insert_pooled_r4(con, others_r4)
     found = _families(con, resolved, families_for(wanted))
     mine = found.filter(pl.col("firm_id") == firm_id)
     industry_r4 = found.filter(pl.col("firm_id") == "ALL")
