@@ -105,6 +105,17 @@ def pack_metrics(judged: Iterable[str]) -> frozenset[str]:
     return CORE_METRICS | frozenset(judged)
 
 
+def metric_set(metric_ids: Iterable[str] | None) -> frozenset[str]:
+    """The metrics to compute: those given, or every metric."""
+    return frozenset(ALL_METRICS if metric_ids is None else metric_ids)
+
+
+def family_params(resolved: dict, industry: bool = True) -> dict:
+    """The family queries' parameters: the bound metric parameters and the engine's (ENGINE_PARAMS). industry=False
+    skips ALL's pooled R4 curve, for a batch of firms whose ALL rows are dropped."""
+    return {**resolved, "r4_industry": industry}
+
+
 def families_for(wanted: frozenset[str]) -> tuple[str, ...]:
     """The families that give at least one wanted metric."""
     unknown = wanted - ALL_METRICS
@@ -207,7 +218,7 @@ def compute_parts(snapshot: Snapshot, pack_name: str = "cn", params: dict | None
     progress(fraction) is called after each batch. metric_ids: the metrics the table holds (pack_metrics; default all);
     only the families that give one of them run.
     """
-    wanted = frozenset(ALL_METRICS if metric_ids is None else metric_ids)
+    wanted = metric_set(metric_ids)
     families = families_for(wanted)
     resolved = bound(resolve_params(params))
     period_names = list(periods) if periods is not None else default_periods(snapshot)
@@ -278,7 +289,7 @@ def update(snapshot: Snapshot, pack_name: str, params: dict | None, periods: lis
     their V2 re-summed; ALL is summed again from the firm rows, and ALL's R4 pools the stored partials of the other
     firms with the firm's new ones. Equal to compute_parts over the whole snapshot (tests/test_metrics_refresh.py).
     """
-    wanted = frozenset(ALL_METRICS if metric_ids is None else metric_ids)
+    wanted = metric_set(metric_ids)
     resolved = bound(resolve_params(params))
     with ThreadPoolExecutor(max_workers=1) as background:
         # V2: the month's stored counts recounted in the debtor-days the firm touches; the other months' as stored. It
@@ -290,7 +301,7 @@ def update(snapshot: Snapshot, pack_name: str, params: dict | None, periods: lis
         # R4: the other firms' stored partials, summed into one pseudo-firm (its own curve is computed and dropped),
         # join the firm's new ones, so that ALL pools every firm; the stored partials stay per firm
         others_r4 = stored_r4.filter(pl.col("period").is_in(periods) & (pl.col("firm_id") != firm_id)).select(list(R4_SCHEMA)).cast(R4_SCHEMA)
-        new_r4 = _r4_partials(con).cast(R4_SCHEMA)
+        new_r4 = _r4_partials(con, R4_SCHEMA)  # stored as they are: beside the stored partials
         _insert_pooled_r4(con, others_r4)
         fresh = recount.result()
     months = sorted({m for t in targets for m in t.months} - {month})
@@ -316,8 +327,7 @@ def update(snapshot: Snapshot, pack_name: str, params: dict | None, periods: lis
 
 
 def _families(con: duckdb.DuckDBPyConnection, resolved: dict, families: tuple[str, ...], industry: bool = True) -> pl.DataFrame:
-    """The families' rows; industry=False skips ALL's pooled R4 curve (a batch whose ALL rows are dropped)."""
-    given = {**resolved, "r4_industry": industry}
+    given = family_params(resolved, industry)
     parts = []
     for family in families:
         needed = {p: given[p] for p in queries.load(f"metrics/{family}").params}
@@ -325,14 +335,15 @@ def _families(con: duckdb.DuckDBPyConnection, resolved: dict, families: tuple[st
     return pl.concat([p.with_columns(pl.col("numerator", "denominator").cast(pl.Float64)) for p in parts])
 
 
-def _r4_partials(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    return con.sql("SELECT * FROM stg_r4_times").pl().select(list(R4_COMPACT)).cast(R4_COMPACT)
+def _r4_partials(con: duckdb.DuckDBPyConnection, schema: dict = R4_COMPACT) -> pl.DataFrame:
+    return con.sql("SELECT * FROM stg_r4_times").pl().select(list(schema)).cast(schema)
 
 
-def _of_firms(snapshot: Snapshot, firms: list[str]) -> Snapshot:
-    """The snapshot narrowed to these firms' submissions (every month of theirs: recovery metrics look back)."""
-    wanted = set(firms)
-    return dataclasses.replace(snapshot, submissions=tuple(s for s in snapshot.submissions if s["firm_id"] in wanted))
+def _of_firms(snapshot: Snapshot, firms: list[str], keep: bool = True) -> Snapshot:
+    """The snapshot narrowed to these firms' submissions (every month of theirs: recovery metrics look back), or with
+    keep=False to every other firm's."""
+    named = set(firms)
+    return dataclasses.replace(snapshot, submissions=tuple(s for s in snapshot.submissions if (s["firm_id"] in named) == keep))
 
 
 def _v2_excess_of_month(snapshot: Snapshot, month: str, resolved: dict) -> pl.DataFrame:
@@ -401,7 +412,7 @@ def _v2_excess_of(calls: pl.DataFrame, resolved: dict) -> pl.DataFrame:
 
 
 def _without_firm(snapshot: Snapshot, firm_id: str) -> Snapshot:
-    return dataclasses.replace(snapshot, submissions=tuple(s for s in snapshot.submissions if s["firm_id"] != firm_id))
+    return _of_firms(snapshot, [firm_id], keep=False)
 
 
 def _month_connection(snapshot: Snapshot, month: str, firm_id: str | None = None) -> duckdb.DuckDBPyConnection:

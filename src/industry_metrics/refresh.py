@@ -99,7 +99,7 @@ def _refresh(data_dir: Path, pack: str, params: dict | None, submission: tuple[s
     step = progress or (lambda label, fraction: None)
     root = pack_dir(data_dir, pack)
     resolved = metrics.resolve_params(params)
-    wanted = sorted(metrics.ALL_METRICS if metric_ids is None else set(metric_ids))
+    wanted = sorted(metrics.metric_set(metric_ids))
     with _lock(root):
         snapshot = Store(data_dir).snapshot()
         all_periods = metrics.default_periods(snapshot)

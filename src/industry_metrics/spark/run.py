@@ -78,7 +78,7 @@ def families(snapshot: Snapshot, period_names: list[str], resolved: dict,
     spark = session.get()
     targets, cached = prepare(spark, snapshot, period_names, resolved)
     try:
-        given = {**resolved, "r4_industry": True}  # one pass over every firm: ALL's pooled R4 curve is formed here
+        given = metrics.family_params(resolved)  # one pass over every firm: ALL's pooled R4 curve is formed here
         parts = [to_polars(sql(spark, f"metrics/{family}", given)) for family in names]
         r4 = to_polars(spark.table("stg_r4_times"))
     finally:
