@@ -44,11 +44,7 @@ def test_day_difference_counts_calendar_days():
     assert "DATEDIFF(closed_on, received_on)" in to_spark("select datediff('day', received_on, closed_on) from t")
 
 
-def test_having_after_grouping_sets_becomes_an_outer_filter():
-    out = to_spark("select a, sum(x) as s from t group by grouping sets ((a), (a, b)) having grouping(b) = 0 or a = 1")
-    assert out == ("SELECT a, s FROM (SELECT a, SUM(x) AS s, GROUPING(b) = 0 OR a = 1 AS _having_keep FROM t "
-                   "GROUP BY GROUPING SETS ((a), (a, b))) AS _grouped WHERE _having_keep")
-    # a plain GROUP BY ... HAVING is left as it is
+def test_a_plain_having_is_left_as_it_is():
     assert "HAVING" in to_spark("select a, count(*) as n from t group by a having count(*) > 1")
 
 
@@ -69,6 +65,7 @@ def test_bound_lists_and_lag_offsets_stay_parameters():
     ("select * from read_parquet('x.parquet')", "READ_PARQUET"),
     ("select a from t qualify row_number() over (order by a) = 1", "QUALIFY"),
     ("select $1 from t", "$1"),
+    ("select a, sum(x) as s from t group by grouping sets ((a), (a, b)) having grouping(b) = 0", "HAVING after GROUPING SETS"),
 ])
 def test_untranslatable_constructs_fail_loudly(sql, construct):
     with pytest.raises(TranslationError) as info:

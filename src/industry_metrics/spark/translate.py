@@ -12,7 +12,7 @@ Checked and left to sqlglot (same results, tests/test_spark_parity.py): list_con
 list (array_contains), date_trunc('month', d) (Spark returns a timestamp; only compared with dates),
 d + m * interval '1 month' (month ends clamp in both), FILTER (WHERE ...), grouping() in the select
 list, VALUES ... AS s(m), NULLS LAST written out where DuckDB's default differs from Spark's.
-Rewritten here: the five functions in REWRITES. Refused: see _refuse and the extract/strftime lists.
+Rewritten here: the four functions in REWRITES. Refused: see _refuse and the extract/strftime lists.
 """
 
 from __future__ import annotations
@@ -97,27 +97,7 @@ def _day_difference(node: exp.Expression, name: str) -> exp.Expression:
     return node
 
 
-def _having_over_grouping_sets(node: exp.Expression, name: str) -> exp.Expression:
-    """HAVING grouping(vintage) = 0 or m = 6 after GROUP BY GROUPING SETS (recovery.sql R1): Spark cannot resolve
-    columns that are not in the select list in such a HAVING. The condition becomes a column of the grouped
-    select and an outer select keeps the rows where it holds, with the same columns."""
-    if not isinstance(node, exp.Select) or not node.args.get("having"):
-        return node
-    group = node.args.get("group")
-    if not group or not (group.args.get("grouping_sets") or group.find(exp.GroupingSets, exp.Cube, exp.Rollup)):
-        return node
-    names = [p.alias_or_name for p in node.expressions]
-    if "" in names or "*" in names or len(set(names)) != len(names):
-        _fail(name, "HAVING after GROUPING SETS", "every selected column needs its own name to be wrapped")
-    inner = node.copy()
-    condition = inner.args["having"].this
-    inner.set("having", None)
-    inner.append("expressions", exp.alias_(condition, "_having_keep"))
-    return (exp.select(*[exp.column(n) for n in names]).from_(inner.subquery("_grouped"))
-            .where(exp.column("_having_keep")))
-
-
-REWRITES = (_iso_week_key, _iso_day_of_week, _time_of_day, _day_difference, _having_over_grouping_sets)
+REWRITES = (_iso_week_key, _iso_day_of_week, _time_of_day, _day_difference)
 
 
 def _refuse(tree: exp.Expression, name: str) -> None:
@@ -137,6 +117,8 @@ def _refuse(tree: exp.Expression, name: str) -> None:
             _fail(name, node.sql("duckdb")[:40], "struct, map and list literals differ; bind a list parameter instead")
         if isinstance(node, exp.Table) and isinstance(node.this, exp.Anonymous):
             _fail(name, f"table function {node.this.this}", "read the named views instead")
+        if isinstance(node, exp.Select) and node.args.get("having") and node.find(exp.GroupingSets, exp.Cube, exp.Rollup):
+            _fail(name, "HAVING after GROUPING SETS", "Spark resolves it only against the select list; filter in an outer select")
 
 
 def to_spark(sql: str, name: str = "<sql>") -> str:
