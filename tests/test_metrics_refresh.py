@@ -88,6 +88,12 @@ def test_firm_only_update_equals_full_on_random_industries(seed, tmp_path, monke
         stored = refresh.load(tmp_path).sort(["period", "firm_id", "metric_id", "dim"])
         assert_frame_equal(stored, compute(tmp_path, params=low_cap).sort(["period", "firm_id", "metric_id", "dim"]))
         assert stored.filter(pl.col("metric_id") == "V2", pl.col("firm_id") != "ALL", pl.col("numerator") > 0)["firm_id"].n_unique() > 1
+        # the month counts it stored (the firm's new month counted, the rest carried) are those of a whole computation
+        kept = refresh._read_parts(refresh.pack_dir(tmp_path, "cn"), cat["month_parts"], list(cat["month_parts"]),
+                                   metrics.MONTHS_SCHEMA)
+        counted = metrics.compute_parts(Store(tmp_path).snapshot(), params=low_cap)[2]
+        assert kept.height > 0 and set(cat["month_parts"]) >= set(industry.months)
+        assert_frame_equal(kept.sort("month", "firm_id"), counted.sort("month", "firm_id"))
 
 
 @pytest.mark.parametrize("seed", [5, 11])
@@ -101,8 +107,8 @@ def test_batches_of_firms_give_the_rows_of_one_batch(seed, tmp_path):
     snapshot = Store(tmp_path).snapshot()
     assert len(metrics.firm_batches(snapshot, snapshot.periods(), 1)) == len({s["firm_id"] for s in snapshot.accepted}) > 1
     low_cap = {"V2": {"cap": 1}}  # so that V2 has cross-firm excess calls to count on these small industries
-    one, r4_one = metrics.compute_parts(snapshot, params=low_cap, batch_rows=10**12)
-    each, r4_each = metrics.compute_parts(snapshot, params=low_cap, batch_rows=1)
+    one, r4_one, counts_one = metrics.compute_parts(snapshot, params=low_cap, batch_rows=10**12)
+    each, r4_each, counts_each = metrics.compute_parts(snapshot, params=low_cap, batch_rows=1)
     assert one.filter(pl.col("metric_id") == "V2", pl.col("numerator") > 0).height > 0  # V2 has work to do
     # ALL's pooled R4 curve is formed (in the last batch only: the others skip it)
     assert one.filter(pl.col("firm_id") == "ALL", pl.col("metric_id") == "R4", pl.col("denominator") > 0).height > 0
@@ -110,6 +116,8 @@ def test_batches_of_firms_give_the_rows_of_one_batch(seed, tmp_path):
     assert r4_one.schema["dim"] == pl.Categorical and r4_one.schema["t"] == pl.Int64  # compact in memory (R4_COMPACT)
     r4_each, r4_one = (r4.cast(metrics.R4_SCHEMA) for r4 in (r4_each, r4_one))
     assert_frame_equal(r4_each.sort(r4_each.columns), r4_one.sort(r4_one.columns))
+    assert counts_one.height > 0
+    assert_frame_equal(counts_each.sort("month", "firm_id"), counts_one.sort("month", "firm_id"))
 
 
 def test_firm_batches_keep_whole_firms_within_the_budget():

@@ -1,69 +1,22 @@
--- purpose: conduct metrics V1-V10 per firm and target period; V2's excess calls (counted across all firms together) come
+-- purpose: conduct metrics V1-V10 per firm and target period: the contact counts V1-V8 sum over the period's months
+--   (stg_conduct_months, queries/staging/conduct_months.sql); V2's excess calls (counted across all firms together) come
 --   from stg_v2_excess (queries/staging/v2_excess.sql)
 -- grain: one row per (firm_id, period, metric_id, dim); V8 as its two group rates (the ratio is formed in metrics.py)
--- params: $v1_quiet_start, $v1_quiet_end, $v1_weekend_quiet_start, $v1_weekend_quiet_end, $v1_holidays (list of dates),
---   $v1_channels (list), $v3_cap, $v7_min_collectors, $v10_report_hours.
---   Not portable as written: list_contains over the two bound lists (sqlglot writes array_contains; the lists stay
---   bound), extract(isodow) (Spark: DAYOFWEEK_ISO) and cast(... as time) (Spark TIME needs spark.sql.timeType.enabled);
---   spark/translate.py rewrites the last two. Definitions: docs/metric-definitions.md
+-- params: $v10_report_hours. Definitions: docs/metric-definitions.md
 with
-quiet_windows as (
-    select k.*,
-           case when extract(isodow from k.local_date) >= 6 then cast($v1_weekend_quiet_start as time)
-                else cast($v1_quiet_start as time) end as qs,
-           case when extract(isodow from k.local_date) >= 6 then cast($v1_weekend_quiet_end as time)
-                else cast($v1_quiet_end as time) end as qe
-    from stg_contacts as k
-),
-flagged as (
-    select *,
-           outbound and list_contains($v1_channels, channel) as v1_scope,
-           list_contains(cast($v1_holidays as date[]), local_date)
-               or (qs > qe and (local_time >= qs or local_time < qe))
-               or (qs < qe and local_time >= qs and local_time < qe) as quiet
-    from quiet_windows
-),
-v3_excess as (
-    select firm_id, month, sum(greatest(unanswered - $v3_cap, 0)) as excess
-    from (
-        select firm_id, month, number_ref, local_date, count(*) as unanswered
-        from stg_contact_events where outbound_call and not connected  -- no case field: skips the join with the cases
-        group by firm_id, month, number_ref, local_date
-    ) as per_number_day
-    group by firm_id, month
-),
-firm_months as (
-    select firm_id, month,
-           count(*) filter (where v1_scope) as v1_den,
-           count(*) filter (where v1_scope and quiet and not consented_time) as v1_num,
-           count(*) filter (where outbound_call) as outbound_calls,
-           count(*) filter (where outbound) as outbound_contacts,
-           count(*) filter (where (outbound and party in ('emergency_contact', 'unrelated_third_party') and not debtor_unreachable)
-                                  or disclosed_debt) as v4_num,
-           count(*) filter (where outbound and party = 'debtor' and hold_from is not null
-                                  and local_date >= hold_from and (hold_to is null or local_date <= hold_to)) as v5_num,
-           count(*) filter (where outbound and ((channel = 'call' and connected) or channel = 'visit')) as v6_den,
-           count(*) filter (where outbound and ((channel = 'call' and connected) or channel = 'visit') and not recorded) as v6_num,
-           count(*) filter (where outbound and channel = 'visit') as v7_den,
-           count(*) filter (where outbound and channel = 'visit' and coalesce(collectors_present, 0) < $v7_min_collectors) as v7_num,
-           count(*) filter (where outbound and vulnerable) as v8_vulnerable,
-           count(*) filter (where outbound and not vulnerable) as v8_other
-    from flagged group by firm_id, month
-),
 periods as (
     select f.firm_id, tm.period, tp.grain,
            cast(sum(f.v1_num) as double) as v1_num, cast(sum(f.v1_den) as double) as v1_den,
-           cast(sum(coalesce(v2.excess, 0)) as double) as v2_num, cast(sum(coalesce(v3.excess, 0)) as double) as v3_num,
+           cast(sum(coalesce(v2.excess, 0)) as double) as v2_num, cast(sum(f.v3_excess) as double) as v3_num,
            cast(sum(f.outbound_calls) as double) as outbound_calls, cast(sum(f.outbound_contacts) as double) as outbound_contacts,
            cast(sum(f.v4_num) as double) as v4_num, cast(sum(f.v5_num) as double) as v5_num,
            cast(sum(f.v6_num) as double) as v6_num, cast(sum(f.v6_den) as double) as v6_den,
            cast(sum(f.v7_num) as double) as v7_num, cast(sum(f.v7_den) as double) as v7_den,
            cast(sum(f.v8_vulnerable) as double) as v8_vulnerable, cast(sum(f.v8_other) as double) as v8_other
-    from firm_months as f
+    from stg_conduct_months as f
     join target_months as tm on tm.month = f.month
     join target_periods as tp on tp.period = tm.period
     left join stg_v2_excess as v2 on v2.firm_id = f.firm_id and v2.month = f.month
-    left join v3_excess as v3 on v3.firm_id = f.firm_id and v3.month = f.month
     group by f.firm_id, tm.period, tp.grain
 ),
 active as (

@@ -143,14 +143,14 @@ r6 as (
     left join stg_cases as b on b.firm_id = c.firm_id and b.case_ref = c.case_ref and b.month = tp.prev_month
     group by c.firm_id, c.period, c.grain
 ),
+-- R7: connected debtor calls of the outbound calls, summed over the period's months (staging/conduct_months.sql)
 r7 as (
     select k.firm_id, tm.period, tp.grain, 'R7' as metric_id, '' as dim,
-           cast(count(*) filter (where k.connected and k.party = 'debtor') as double) as numerator,
-           cast(count(*) as double) as denominator
-    from stg_contact_events as k
+           cast(sum(k.r7_num) as double) as numerator, cast(sum(k.outbound_calls) as double) as denominator
+    from stg_conduct_months as k
     join target_months as tm on tm.month = k.month
     join target_periods as tp on tp.period = tm.period
-    where k.outbound_call
+    where k.outbound_calls > 0
     group by k.firm_id, tm.period, tp.grain
 )
 select * from r1

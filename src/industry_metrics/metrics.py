@@ -62,9 +62,12 @@ RATIO_OF_RATES = ("C6", "V8")
 ENGINE_MEMORY = os.environ.get("INDUSTRY_METRICS_DUCKDB_MEMORY", "2GB")
 ENGINE_THREADS = int(os.environ.get("INDUSTRY_METRICS_DUCKDB_THREADS", "2"))
 ENGINE_TEMP = os.path.join(tempfile.gettempdir(), "industry-metrics-duckdb")
-STAGING = ("cases", "period_cases", "history_cases", "contacts", "contact_events", "r4_times", "v2_excess")
+STAGING = ("cases", "period_cases", "history_cases", "contacts", "contact_events", "conduct_months", "r4_times", "v2_excess")
 # a batch of firms stages all but V2's excess calls, which are counted per month over every firm and registered
 BATCH_STAGING = tuple(s for s in STAGING if s != "v2_excess")
+# a new firm-month: the month counts are its new month's (MONTH_STAGING, on that month's files) and the stored others'
+UPDATE_STAGING = tuple(s for s in BATCH_STAGING if s != "conduct_months")
+MONTH_STAGING = ("contacts", "contact_events", "conduct_months")
 # stored rows (all tables, every month) per batch of firms: ~1 GB of DuckDB memory at the S benchmark's densities
 BATCH_ROWS = int(os.environ.get("INDUSTRY_METRICS_BATCH_ROWS", "4000000"))
 # what event listings need (access.breach_events): the case and contact tables, not the metric-only partials
@@ -94,6 +97,11 @@ R4_SCHEMA = {"period": pl.String, "grain": pl.String, "firm_id": pl.String, "dim
 # the same partials as a refresh holds them in memory: categorical keys, 4 bytes a value instead of a 16-byte string
 # view (8M partials at M: ~400 MB less at the refresh's peak); refresh.py writes each period cast back to R4_SCHEMA
 R4_COMPACT = {**R4_SCHEMA, **dict.fromkeys(("period", "grain", "firm_id", "dim"), pl.Categorical)}
+# the additive contact counts per firm-month that V1-V8 and R7 sum over a period's months (staging/conduct_months.sql);
+# refresh.py stores them per month, so that a new firm-month counts only its own month's contacts (update)
+MONTH_COUNTS = ("v1_num", "v1_den", "outbound_calls", "r7_num", "outbound_contacts", "v4_num", "v5_num", "v6_num", "v6_den",
+                "v7_num", "v7_den", "v8_vulnerable", "v8_other", "v3_excess")
+MONTHS_SCHEMA = {"firm_id": pl.String, "month": pl.String, **dict.fromkeys(MONTH_COUNTS, pl.Int64)}
 _V2_SCHEMA = {"firm_id": pl.String, "month": pl.String, "excess": pl.Int64}
 _NO_V2 = pl.DataFrame(schema=_V2_SCHEMA)
 SCHEMA = {"pack": pl.String, "firm_id": pl.String, "period": pl.String, "grain": pl.String, "metric_id": pl.String,
@@ -208,8 +216,9 @@ def compute(snapshot: Snapshot, pack_name: str = "cn", params: dict | None = Non
 def compute_parts(snapshot: Snapshot, pack_name: str = "cn", params: dict | None = None, periods: list[str] | None = None,
                   engine: str = "duckdb", batch_rows: int | None = None,
                   progress: Callable[[float], None] | None = None,
-                  metric_ids: Iterable[str] | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(the long metric table, R4's per-firm Kaplan-Meier partials as R4_COMPACT): refresh.py stores both per period.
+                  metric_ids: Iterable[str] | None = None) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """(the long metric table, R4's per-firm Kaplan-Meier partials as R4_COMPACT, the contact counts per firm-month of
+    the periods' months as MONTHS_SCHEMA): refresh.py stores the first two per period and the counts per month.
 
     engine "spark" runs the same query files on Spark (spark/run.py); the arithmetic after the SQL is shared.
     DuckDB runs the families over batches of whole firms (batch_rows: stored rows per batch, default BATCH_ROWS)
@@ -223,26 +232,28 @@ def compute_parts(snapshot: Snapshot, pack_name: str = "cn", params: dict | None
     resolved = bound(resolve_params(params))
     period_names = list(periods) if periods is not None else default_periods(snapshot)
     if not period_names:
-        return pl.DataFrame(schema=SCHEMA), pl.DataFrame(schema=R4_SCHEMA)
+        return pl.DataFrame(schema=SCHEMA), pl.DataFrame(schema=R4_SCHEMA), pl.DataFrame(schema=MONTHS_SCHEMA)
     if engine == "spark":
         from .spark import run as spark_run
 
-        targets, parts, r4 = spark_run.families(snapshot, period_names, resolved, families)
+        targets, parts, r4, counts = spark_run.families(snapshot, period_names, resolved, families)
         firm_rows = pl.concat([p.with_columns(pl.col("numerator", "denominator").cast(pl.Float64)) for p in parts])
-        return _assemble(firm_rows, snapshot, targets, pack_name, wanted), r4.select(list(R4_COMPACT)).cast(R4_COMPACT)
+        return (_assemble(firm_rows, snapshot, targets, pack_name, wanted), r4.select(list(R4_COMPACT)).cast(R4_COMPACT),
+                counts.select(list(MONTHS_SCHEMA)).cast(MONTHS_SCHEMA))
     if engine != "duckdb":
         raise ValueError(f"engine {engine!r}: duckdb or spark")
     targets, _, _ = target_frames(period_names)
     months = sorted({m for t in targets for m in t.months} & {s["period"] for s in snapshot.accepted})
     v2 = pl.concat([_v2_excess_of_month(snapshot, m, resolved) for m in months]) if months else _NO_V2
     batches = firm_batches(snapshot, months, batch_rows or BATCH_ROWS)
-    rows, r4_parts = [], []
+    rows, r4_parts, counts = [], [], []
     for i, firms in enumerate(batches):
         last = i == len(batches) - 1
         con = reader.connect(_of_firms(snapshot, firms))
         prepare(con, period_names, resolved, staging=BATCH_STAGING)
         _register(con, "stg_v2_excess", v2.filter(pl.col("firm_id").is_in(firms)))
         mine = _r4_partials(con)
+        counts.append(_month_counts(con))
         if last and r4_parts:  # ALL's pooled curve: the earlier batches' partials as one pseudo-firm
             _insert_pooled_r4(con, pl.concat(r4_parts))
         found = _families(con, resolved, families, industry=last)
@@ -253,7 +264,8 @@ def compute_parts(snapshot: Snapshot, pack_name: str = "cn", params: dict | None
             progress((i + 1) / len(batches))
     firm_rows = pl.concat(rows) if rows else pl.DataFrame(schema={c: SCHEMA[c] for c in COLUMNS if c not in ("pack", "value")})
     r4 = pl.concat(r4_parts) if r4_parts else pl.DataFrame(schema=R4_COMPACT)
-    return _assemble(firm_rows, snapshot, targets, pack_name, wanted), r4
+    counted = pl.concat(counts) if counts else pl.DataFrame(schema=MONTHS_SCHEMA)
+    return _assemble(firm_rows, snapshot, targets, pack_name, wanted), r4, counted
 
 
 def firm_batches(snapshot: Snapshot, months: list[str], budget: int) -> list[list[str]]:
@@ -275,8 +287,8 @@ def firm_batches(snapshot: Snapshot, months: list[str], budget: int) -> list[lis
 
 
 def update(snapshot: Snapshot, pack_name: str, params: dict | None, periods: list[str], firm_id: str, month: str,
-           stored: pl.DataFrame, stored_r4: pl.DataFrame, before: Snapshot | None = None,
-           metric_ids: Iterable[str] | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
+           stored: pl.DataFrame, stored_r4: pl.DataFrame, stored_counts: pl.DataFrame, before: Snapshot | None = None,
+           metric_ids: Iterable[str] | None = None) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """compute_parts for `periods` after (firm_id, month) was stored, reading only that firm's submissions.
 
     Only the firm's own rows, V2 and the ALL rows can change (docs/metric-definitions.md: per-firm censoring, V2 is the
@@ -287,7 +299,10 @@ def update(snapshot: Snapshot, pack_name: str, params: dict | None, periods: lis
     rows were computed from) or new (without `before`: the whole month over every firm), and the other months' are
     taken from the stored month rows as they are; the other firms' rows are the stored ones with
     their V2 re-summed; ALL is summed again from the firm rows, and ALL's R4 pools the stored partials of the other
-    firms with the firm's new ones. Equal to compute_parts over the whole snapshot (tests/test_metrics_refresh.py).
+    firms with the firm's new ones. `stored_counts` holds the stored contact counts (MONTHS_SCHEMA) of the periods'
+    months: the firm's new month is counted from its own files, its other months' counts are the stored ones (a month's
+    counts read only that month's submission). Returns the table of `periods`, their R4 partials, and `month`'s counts
+    of every firm. Equal to compute_parts over the whole snapshot (tests/test_metrics_refresh.py).
     """
     wanted = metric_set(metric_ids)
     resolved = bound(resolve_params(params))
@@ -296,14 +311,19 @@ def update(snapshot: Snapshot, pack_name: str, params: dict | None, periods: lis
         # reads other files on its own connections, so it runs beside the firm's staging (DuckDB releases the GIL)
         recount = (background.submit(_v2_excess_after, before, snapshot, firm_id, month, _v2_month_rows(stored, [month]),
                                      resolved) if before else background.submit(_v2_excess_of_month, snapshot, month, resolved))
+        counted = background.submit(_month_counts_of, snapshot, firm_id, month, resolved)
         con = reader.connect(_of_firms(snapshot, [firm_id]))
-        targets = prepare(con, periods, resolved, staging=BATCH_STAGING)
+        targets = prepare(con, periods, resolved, staging=UPDATE_STAGING)
         # R4: the other firms' stored partials, summed into one pseudo-firm (its own curve is computed and dropped),
         # join the firm's new ones, so that ALL pools every firm; the stored partials stay per firm
         others_r4 = stored_r4.filter(pl.col("period").is_in(periods) & (pl.col("firm_id") != firm_id)).select(list(R4_SCHEMA)).cast(R4_SCHEMA)
         new_r4 = _r4_partials(con, R4_SCHEMA)  # stored as they are: beside the stored partials
         _insert_pooled_r4(con, others_r4)
         fresh = recount.result()
+        new_counts = counted.result()
+    is_firm, is_month = pl.col("firm_id") == firm_id, pl.col("month") == month
+    stored_counts = stored_counts.select(list(MONTHS_SCHEMA)).cast(MONTHS_SCHEMA)
+    _register(con, "stg_conduct_months", pl.concat([stored_counts.filter(is_firm & ~is_month), new_counts]))
     months = sorted({m for t in targets for m in t.months} - {month})
     v2 = pl.concat([fresh, _v2_month_rows(stored, months)])
     _register(con, "stg_v2_excess", v2)
@@ -323,7 +343,8 @@ def update(snapshot: Snapshot, pack_name: str, params: dict | None, periods: lis
               .with_columns(numerator=pl.when(is_v2).then(pl.col("v2_sum").fill_null(0.0)).otherwise(pl.col("numerator"))))
     columns = ["firm_id", "period", "grain", "metric_id", "dim", "numerator", "denominator"]
     firm_rows = pl.concat([mine.select(columns), others.select(columns), industry_r4.select(columns)])
-    return _assemble(firm_rows, snapshot, targets, pack_name, wanted), pl.concat([others_r4, new_r4])
+    month_counts = pl.concat([stored_counts.filter(~is_firm & is_month), new_counts])
+    return _assemble(firm_rows, snapshot, targets, pack_name, wanted), pl.concat([others_r4, new_r4]), month_counts
 
 
 def _families(con: duckdb.DuckDBPyConnection, resolved: dict, families: tuple[str, ...], industry: bool = True) -> pl.DataFrame:
@@ -337,6 +358,19 @@ def _families(con: duckdb.DuckDBPyConnection, resolved: dict, families: tuple[st
 
 def _r4_partials(con: duckdb.DuckDBPyConnection, schema: dict = R4_COMPACT) -> pl.DataFrame:
     return con.sql("SELECT * FROM stg_r4_times").pl().select(list(schema)).cast(schema)
+
+
+def _month_counts(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    return con.sql("SELECT * FROM stg_conduct_months").pl().select(list(MONTHS_SCHEMA)).cast(MONTHS_SCHEMA)
+
+
+def _month_counts_of(snapshot: Snapshot, firm_id: str, month: str, resolved: dict) -> pl.DataFrame:
+    """One firm-month's contact counts, read from that submission's own files."""
+    con = reader.connect(snapshot, firm_id=firm_id, months=[month])
+    prepare(con, [month], resolved, staging=MONTH_STAGING)
+    counts = _month_counts(con)
+    con.close()
+    return counts
 
 
 def _of_firms(snapshot: Snapshot, firms: list[str], keep: bool = True) -> Snapshot:

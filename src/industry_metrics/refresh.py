@@ -3,6 +3,7 @@
 Layout under <data-dir>/metrics/<pack>:
     parts/<period>/<uuid>.parquet   one immutable file per period (every firm and ALL), renamed into place
     r4/<period>/<uuid>.parquet      R4's per-firm Kaplan-Meier partials of the period (ALL's pooled curve is rebuilt from them)
+    months/<month>/<uuid>.parquet   each firm's contact counts of the month that V1-V8 and R7 sum over a period's months
     catalog/00000012.json           per store snapshot: the part file of each period, the parameters used
     staging/                        work in progress; never read
 
@@ -13,7 +14,8 @@ quarters and years (recovery metrics and the rolling call windows look back). Ev
 period's file is reused as it is. In the touched periods only the firm's own families are computed
 (on its own files); the other firms' rows are the stored ones with V2 re-summed (V2 of the new month
 recounted in the debtor-days the firm's calls fall in, the other months' from their stored rows) and ALL is rebuilt from the
-firm rows and the stored R4 partials (metrics.update).
+firm rows and the stored R4 partials (metrics.update). The firm's contact counts are read from its new month's files only;
+its other months' are the stored month counts (a period's V1-V8 and R7 sum them).
 """
 
 from __future__ import annotations
@@ -117,23 +119,31 @@ def _refresh(data_dir: Path, pack: str, params: dict | None, submission: tuple[s
         step(f"computing {len(todo)} periods", 0.1)
         # the firm's own rows only, when the previous catalog has what the others' rows and ALL's R4 are rebuilt from
         # (every untouched-by-the-firm period stored, and R4's partials); anything else, or Spark, computes the periods whole
+        months = sorted({m for p in todo for m in periods.parse(p).months})
+        # (a month that was a period before has its counts stored; any other month had no submission until this one)
         if (engine == "duckdb" and reusable and todo == touched and todo
-                and all(p in previous.get("r4_parts", {}) for p in todo if p in previous["parts"])):
-            months = {m for p in todo for m in periods.parse(p).months}
+                and all(p in previous.get("r4_parts", {}) for p in todo if p in previous["parts"])
+                and all(m in previous.get("month_parts", {}) for m in months if m in previous["parts"])):
             stored = _read_parts(root, previous["parts"], [p for p in previous["parts"] if p in todo or p in months],
                                  metrics.SCHEMA)
             stored_r4 = _read_parts(root, previous["r4_parts"], [p for p in todo if p in previous["r4_parts"]],
                                     metrics.R4_SCHEMA)
+            stored_counts = _read_parts(root, previous["month_parts"], [m for m in months if m in previous["month_parts"]],
+                                        metrics.MONTHS_SCHEMA)
             before = Store(data_dir).snapshot(snapshot.id - 1)  # what the stored rows were computed from
-            table, r4 = metrics.update(snapshot, pack, params, todo, *submission, stored, stored_r4, before, wanted)
+            table, r4, counts = metrics.update(snapshot, pack, params, todo, *submission, stored, stored_r4, stored_counts,
+                                               before, wanted)
+            months = [submission[1]]  # only its counts changed
         elif todo:
-            table, r4 = metrics.compute_parts(snapshot, pack, params, periods=todo, engine=engine,
-                                              progress=lambda f: step(f"computing {len(todo)} periods", 0.1 + 0.4 * f),
-                                              metric_ids=wanted)
+            table, r4, counts = metrics.compute_parts(snapshot, pack, params, periods=todo, engine=engine,
+                                                      progress=lambda f: step(f"computing {len(todo)} periods", 0.1 + 0.4 * f),
+                                                      metric_ids=wanted)
         else:
-            table, r4 = pl.DataFrame(schema=metrics.SCHEMA), pl.DataFrame(schema=metrics.R4_SCHEMA)
+            table, r4, counts = (pl.DataFrame(schema=schema) for schema in (metrics.SCHEMA, metrics.R4_SCHEMA, metrics.MONTHS_SCHEMA))
+        every_month = {m for p in all_periods for m in periods.parse(p).months}
         parts = {p: rel for p, rel in (previous["parts"].items() if reusable else []) if p in all_periods}
         r4_parts = {p: rel for p, rel in (previous.get("r4_parts", {}).items() if reusable else []) if p in all_periods}
+        month_parts = {m: rel for m, rel in (previous.get("month_parts", {}).items() if reusable else []) if m in every_month}
         # which engine computed each period's rows (a reused period keeps its own): provenance for report manifests
         engines = {p: e for p, e in (previous.get("engines", {}).items() if reusable else []) if p in parts}
         engines.update({p: engine for p in todo})
@@ -142,24 +152,31 @@ def _refresh(data_dir: Path, pack: str, params: dict | None, submission: tuple[s
         staging.mkdir(parents=True)
         by_period = table.partition_by("period", as_dict=True)
         r4_by_period = r4.partition_by("period", as_dict=True) if r4.height else {}
+        counts_by_month = counts.partition_by("month", as_dict=True) if counts.height else {}
         for i, period in enumerate(todo):
             step(f"writing {period}", 0.5 + 0.5 * i / max(len(todo), 1))
-            for folder, frames, schema, index in (("parts", by_period, metrics.SCHEMA, parts),
-                                                  ("r4", r4_by_period, metrics.R4_SCHEMA, r4_parts)):
-                rel = Path(folder) / period / f"{uuid.uuid4().hex}.parquet"
-                tmp = staging / rel.name
-                frames.get((period,), pl.DataFrame(schema=schema)).cast(schema).write_parquet(tmp)
-                (root / rel).parent.mkdir(parents=True, exist_ok=True)
-                os.replace(tmp, root / rel)
-                index[period] = str(rel)
+            _write_part(root, staging, "parts", period, by_period, metrics.SCHEMA, parts)
+            _write_part(root, staging, "r4", period, r4_by_period, metrics.R4_SCHEMA, r4_parts)
+        for month in months:
+            _write_part(root, staging, "months", month, counts_by_month, metrics.MONTHS_SCHEMA, month_parts)
         cat = {"store_snapshot": snapshot.id, "pack": pack, "params": resolved, "metrics": wanted, "parts": dict(sorted(parts.items())),
-               "r4_parts": dict(sorted(r4_parts.items())), "engines": dict(sorted(engines.items())), "recomputed": todo, "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+               "r4_parts": dict(sorted(r4_parts.items())), "month_parts": dict(sorted(month_parts.items())), "engines": dict(sorted(engines.items())), "recomputed": todo, "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
         # the process stages' per-case first contact, for this snapshot (first_contact.py)
         cat[first_contact.FOLDER] = first_contact.write(root, snapshot, previous, staging, engine)
         (root / "catalog").mkdir(parents=True, exist_ok=True)
         _write_atomically(root / "catalog" / f"{snapshot.id:08d}.json", json.dumps(cat, ensure_ascii=False, indent=1))
         step("done", 1.0)
         return cat
+
+
+def _write_part(root: Path, staging: Path, folder: str, key: str, frames: dict, schema: dict, index: dict) -> None:
+    """Write the rows of `key` (a period or a month) as a new immutable file under <folder>/<key>/ and name it in `index`."""
+    rel = Path(folder) / key / f"{uuid.uuid4().hex}.parquet"
+    tmp = staging / rel.name
+    frames.get((key,), pl.DataFrame(schema=schema)).cast(schema).write_parquet(tmp)
+    (root / rel).parent.mkdir(parents=True, exist_ok=True)
+    os.replace(tmp, root / rel)
+    index[key] = str(rel)
 
 
 def _read_parts(root: Path, index: dict, names: list[str], schema: dict) -> pl.DataFrame:

@@ -47,6 +47,13 @@ def test_staging(data_dir):
     # the same contact without its case's fields
     assert con.sql("select month, case_ref, local_date, outbound_call, connected from stg_contact_events").fetchall() == [
         ("2026-10", "C3", dt.date(2026, 10, 4), True, False)]
+    # the month's conduct counts: the one contact is an outbound call to the debtor at 22:00 local, Sunday (the weekend
+    # window falls back to 22:00-08:00), not consented: in V1's scope and quiet; unanswered, so no R7 numerator and no
+    # V6 recording check (connected calls and visits only); C3 is not vulnerable; one unanswered call is under V3's cap
+    # of 6; no hold, no third party; September had no contact, so it has no row
+    assert con.sql("select * exclude (firm_id) from stg_conduct_months").pl().to_dicts() == [dict(
+        month="2026-10", v1_num=1, v1_den=1, outbound_calls=1, r7_num=0, outbound_contacts=1, v4_num=0, v5_num=0,
+        v6_num=0, v6_den=0, v7_num=0, v7_den=0, v8_vulnerable=0, v8_other=1, v3_excess=0)]
     # R4's partials for October, no payments so every case is censored: C3 placed 10-02 -> 10-31 is 29 days, C1 closed
     # 10-03 -> 32 days after 09-01, C2 (last seen in September, open) -> 60 days; one dim row per case attribute
     assert con.sql("select t, d, c from stg_r4_times where period = '2026-10' and dim = '' order by t").fetchall() == [

@@ -72,16 +72,18 @@ def to_polars(frame) -> pl.DataFrame:
 
 
 def families(snapshot: Snapshot, period_names: list[str], resolved: dict,
-             names: tuple[str, ...] = metrics.FAMILIES) -> tuple[list, list[pl.DataFrame], pl.DataFrame]:
-    """The targets, each metric family's rows (firm_id, period, grain, metric_id, dim, numerator, denominator)
-    and R4's per-firm Kaplan-Meier partials (stg_r4_times), which refresh stores beside the table."""
+             names: tuple[str, ...] = metrics.FAMILIES) -> tuple[list, list[pl.DataFrame], pl.DataFrame, pl.DataFrame]:
+    """The targets, each metric family's rows (firm_id, period, grain, metric_id, dim, numerator, denominator),
+    R4's per-firm Kaplan-Meier partials (stg_r4_times) and the contact counts per firm-month (stg_conduct_months),
+    which refresh stores beside the table."""
     spark = session.get()
     targets, cached = prepare(spark, snapshot, period_names, resolved)
     try:
         given = metrics.family_params(resolved)  # one pass over every firm: ALL's pooled R4 curve is formed here
         parts = [to_polars(sql(spark, f"metrics/{family}", given)) for family in names]
         r4 = to_polars(spark.table("stg_r4_times"))
+        counts = to_polars(spark.table("stg_conduct_months"))
     finally:
         for frame in cached:
             frame.unpersist()
-    return targets, parts, r4
+    return targets, parts, r4, counts
