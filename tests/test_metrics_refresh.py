@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 import sys
 from pathlib import Path
@@ -37,6 +38,29 @@ def test_incremental_equals_full_and_reuses_untouched_periods(data_dir):
     assert refresh.after_submission(data_dir, record)["recomputed"] == ["2026-05", "2026-Q2", "2026"]
     # the earlier metric snapshot is still readable as it was
     assert refresh.load(data_dir, snapshot_id=1).filter(firm_id="FB").height == 0
+
+
+def test_a_catalog_without_month_counts_recomputes_the_touched_periods_whole(data_dir, monkeypatch):
+    """A catalog written before the month counts were kept cannot feed the firm-only path: the touched periods are
+    computed whole (every firm), and the new catalog then holds the counts of their months."""
+    submit(data_dir, "FA", "2026-09", cases=[row("cases")], contacts=[row("contacts", contact_at="2026-09-05 10:00:00")])
+    first = refresh.full(data_dir)
+    year = {f"2026-{m:02d}" for m in range(1, 13)}
+    assert set(first["month_parts"]) == year  # the months of 2026-09, 2026-Q3 and 2026
+    old = dict(first)
+    del old["month_parts"]
+    catalog_file = refresh.pack_dir(data_dir, "cn") / "catalog" / f"{first['store_snapshot']:08d}.json"
+    catalog_file.write_text(json.dumps(old), encoding="utf-8")
+    whole = []
+    real = metrics.compute_parts
+    monkeypatch.setattr(metrics, "compute_parts", lambda *a, **k: whole.append(k["periods"]) or real(*a, **k))
+    record = submit(data_dir, "FB", "2026-10", cases=[row("cases")], contacts=[row("contacts")])
+    cat = refresh.after_submission(data_dir, record)
+    monkeypatch.undo()
+    assert whole == [["2026-10", "2026-Q4", "2026"]]
+    assert set(cat["month_parts"]) == year
+    assert_frame_equal(refresh.load(data_dir).sort(["period", "firm_id", "metric_id", "dim"]),
+                       compute(data_dir).sort(["period", "firm_id", "metric_id", "dim"]))
 
 
 def test_history_dependent_periods_are_recomputed(data_dir):

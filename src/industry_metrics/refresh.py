@@ -117,10 +117,11 @@ def _refresh(data_dir: Path, pack: str, params: dict | None, submission: tuple[s
         else:
             todo = all_periods
         step(f"computing {len(todo)} periods", 0.1)
-        # the firm's own rows only, when the previous catalog has what the others' rows and ALL's R4 are rebuilt from
-        # (every untouched-by-the-firm period stored, and R4's partials); anything else, or Spark, computes the periods whole
+        # the firm's own rows only, when the previous catalog has what the others' rows, ALL's R4 and the firm's periods
+        # are rebuilt from (every untouched-by-the-firm period stored, R4's partials, the month counts of every month that
+        # was a period before: any other month had no submission until this one); anything else, or Spark, computes the
+        # periods whole
         months = sorted({m for p in todo for m in periods.parse(p).months})
-        # (a month that was a period before has its counts stored; any other month had no submission until this one)
         if (engine == "duckdb" and reusable and todo == touched and todo
                 and all(p in previous.get("r4_parts", {}) for p in todo if p in previous["parts"])
                 and all(m in previous.get("month_parts", {}) for m in months if m in previous["parts"])):
@@ -133,13 +134,15 @@ def _refresh(data_dir: Path, pack: str, params: dict | None, submission: tuple[s
             before = Store(data_dir).snapshot(snapshot.id - 1)  # what the stored rows were computed from
             table, r4, counts = metrics.update(snapshot, pack, params, todo, *submission, stored, stored_r4, stored_counts,
                                                before, wanted)
-            months = [submission[1]]  # only its counts changed
+            recounted = [submission[1]]  # the only month whose counts changed
         elif todo:
             table, r4, counts = metrics.compute_parts(snapshot, pack, params, periods=todo, engine=engine,
                                                       progress=lambda f: step(f"computing {len(todo)} periods", 0.1 + 0.4 * f),
                                                       metric_ids=wanted)
+            recounted = months
         else:
             table, r4, counts = (pl.DataFrame(schema=schema) for schema in (metrics.SCHEMA, metrics.R4_SCHEMA, metrics.MONTHS_SCHEMA))
+            recounted = []
         every_month = {m for p in all_periods for m in periods.parse(p).months}
         parts = {p: rel for p, rel in (previous["parts"].items() if reusable else []) if p in all_periods}
         r4_parts = {p: rel for p, rel in (previous.get("r4_parts", {}).items() if reusable else []) if p in all_periods}
@@ -157,7 +160,7 @@ def _refresh(data_dir: Path, pack: str, params: dict | None, submission: tuple[s
             step(f"writing {period}", 0.5 + 0.5 * i / max(len(todo), 1))
             _write_part(root, staging, "parts", period, by_period, metrics.SCHEMA, parts)
             _write_part(root, staging, "r4", period, r4_by_period, metrics.R4_SCHEMA, r4_parts)
-        for month in months:
+        for month in recounted:
             _write_part(root, staging, "months", month, counts_by_month, metrics.MONTHS_SCHEMA, month_parts)
         cat = {"store_snapshot": snapshot.id, "pack": pack, "params": resolved, "metrics": wanted, "parts": dict(sorted(parts.items())),
                "r4_parts": dict(sorted(r4_parts.items())), "month_parts": dict(sorted(month_parts.items())), "engines": dict(sorted(engines.items())), "recomputed": todo, "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
