@@ -3,8 +3,8 @@
 --   contacts, and the other months' counts are the stored ones (refresh.py keeps these rows per month, metrics.update)
 -- grain: one row per (firm_id, month) with at least one contact, for the months of the target periods
 -- params: $v1_quiet_start, $v1_quiet_end, $v1_weekend_quiet_start, $v1_weekend_quiet_end, $v1_holidays (list of dates),
---   $v1_channels (list), $v3_cap, $v7_min_collectors. A month's counts read only that month's submission (its contacts and its case rows):
---   ingest rejects a contact outside its month (V08) or on a case not in the same submission (V07).
+--   $v1_channels (list), $v3_cap, $v7_min_collectors. A month's counts read only that month's submission, its contacts
+--   and its case rows: ingest rejects a contact outside its month (V08) or on a case not in the same submission (V07).
 --   Not portable as written: list_contains over the two bound lists (sqlglot writes array_contains; the lists stay
 --   bound), extract(isodow) (Spark: DAYOFWEEK_ISO) and cast(... as time) (Spark TIME needs spark.sql.timeType.enabled);
 --   spark/translate.py rewrites the last two. Definitions: docs/metric-definitions.md

@@ -5,7 +5,7 @@
 --   a contact outside its submission's month, V08), so a month's excess needs only that month's contacts: refresh.py
 --   recomputes a new firm-month's month over all firms and takes the other months' from the stored month rows.
 --   Only the groups with more calls than the cap are put in time order: counting the groups first is cheaper than
---   sorting every call by its 64-character debtor_ref (a month at M, medians of six: 4.2 -> 3.4 CPU s)
+--   sorting every call by its 64-character debtor_ref (a month at M, medians of six: 4.2 -> 3.6 CPU s)
 with
 calls as (
     select firm_id, month, contact_ref, contact_at_utc, debtor_ref, creditor_ref, local_date
