@@ -238,8 +238,8 @@ def compute_parts(snapshot: Snapshot, pack_name: str = "cn", params: dict | None
 
         targets, parts, r4, counts = spark_run.families(snapshot, period_names, resolved, families)
         firm_rows = pl.concat([p.with_columns(pl.col("numerator", "denominator").cast(pl.Float64)) for p in parts])
-        return (_assemble(firm_rows, snapshot, targets, pack_name, wanted), r4.select(list(R4_COMPACT)).cast(R4_COMPACT),
-                counts.select(list(MONTHS_SCHEMA)).cast(MONTHS_SCHEMA))
+        return (_assemble(firm_rows, snapshot, targets, pack_name, wanted), conform(r4, R4_COMPACT),
+                conform(counts, MONTHS_SCHEMA))
     if engine != "duckdb":
         raise ValueError(f"engine {engine!r}: duckdb or spark")
     targets, _, _ = target_frames(period_names)
@@ -252,8 +252,8 @@ def compute_parts(snapshot: Snapshot, pack_name: str = "cn", params: dict | None
         con = reader.connect(_of_firms(snapshot, firms))
         prepare(con, period_names, resolved, staging=BATCH_STAGING)
         _register(con, "stg_v2_excess", v2.filter(pl.col("firm_id").is_in(firms)))
-        mine = _r4_partials(con)
-        counts.append(_month_counts(con))
+        mine = _staged(con, "stg_r4_times", R4_COMPACT)
+        counts.append(_staged(con, "stg_conduct_months", MONTHS_SCHEMA))
         if last and r4_parts:  # ALL's pooled curve: the earlier batches' partials as one pseudo-firm
             _insert_pooled_r4(con, pl.concat(r4_parts))
         found = _families(con, resolved, families, industry=last)
@@ -316,13 +316,12 @@ def update(snapshot: Snapshot, pack_name: str, params: dict | None, periods: lis
         targets = prepare(con, periods, resolved, staging=UPDATE_STAGING)
         # R4: the other firms' stored partials, summed into one pseudo-firm (its own curve is computed and dropped),
         # join the firm's new ones, so that ALL pools every firm; the stored partials stay per firm
-        others_r4 = stored_r4.filter(pl.col("period").is_in(periods) & (pl.col("firm_id") != firm_id)).select(list(R4_SCHEMA)).cast(R4_SCHEMA)
-        new_r4 = _r4_partials(con, R4_SCHEMA)  # stored as they are: beside the stored partials
+        others_r4 = conform(stored_r4.filter(pl.col("period").is_in(periods) & (pl.col("firm_id") != firm_id)), R4_SCHEMA)
+        new_r4 = _staged(con, "stg_r4_times", R4_SCHEMA)  # stored as they are: beside the stored partials
         _insert_pooled_r4(con, others_r4)
         fresh = recount.result()
         new_counts = counted.result()
     is_firm, is_month = pl.col("firm_id") == firm_id, pl.col("month") == month
-    stored_counts = stored_counts.select(list(MONTHS_SCHEMA)).cast(MONTHS_SCHEMA)
     _register(con, "stg_conduct_months", pl.concat([stored_counts.filter(is_firm & ~is_month), new_counts]))
     months = sorted({m for t in targets for m in t.months} - {month})
     v2 = pl.concat([fresh, _v2_month_rows(stored, months)])
@@ -356,19 +355,20 @@ def _families(con: duckdb.DuckDBPyConnection, resolved: dict, families: tuple[st
     return pl.concat([p.with_columns(pl.col("numerator", "denominator").cast(pl.Float64)) for p in parts])
 
 
-def _r4_partials(con: duckdb.DuckDBPyConnection, schema: dict = R4_COMPACT) -> pl.DataFrame:
-    return con.sql("SELECT * FROM stg_r4_times").pl().select(list(schema)).cast(schema)
+def conform(frame: pl.DataFrame, schema: dict) -> pl.DataFrame:
+    """The frame's columns of `schema`, in its order and types."""
+    return frame.select(list(schema)).cast(schema)
 
 
-def _month_counts(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    return con.sql("SELECT * FROM stg_conduct_months").pl().select(list(MONTHS_SCHEMA)).cast(MONTHS_SCHEMA)
+def _staged(con: duckdb.DuckDBPyConnection, table: str, schema: dict) -> pl.DataFrame:
+    return conform(con.sql(f"SELECT * FROM {table}").pl(), schema)
 
 
 def _month_counts_of(snapshot: Snapshot, firm_id: str, month: str, resolved: dict) -> pl.DataFrame:
     """One firm-month's contact counts, read from that submission's own files."""
-    con = reader.connect(snapshot, firm_id=firm_id, months=[month])
+    con = _month_connection(snapshot, month, firm_id)
     prepare(con, [month], resolved, staging=MONTH_STAGING)
-    counts = _month_counts(con)
+    counts = _staged(con, "stg_conduct_months", MONTHS_SCHEMA)
     con.close()
     return counts
 
@@ -386,7 +386,7 @@ def _v2_excess_of_month(snapshot: Snapshot, month: str, resolved: dict) -> pl.Da
     queries.run(con, "staging/contacts").create_view("stg_contacts", replace=True)
     found = queries.run(con, "staging/v2_excess", {"v2_cap": resolved["v2_cap"]}).pl()
     con.close()
-    return found.select(list(_V2_SCHEMA)).cast(_V2_SCHEMA)
+    return conform(found, _V2_SCHEMA)
 
 
 def _v2_month_rows(stored: pl.DataFrame, months: list[str]) -> pl.DataFrame:
@@ -415,7 +415,7 @@ def _v2_excess_after(before: Snapshot, after: Snapshot, firm_id: str, month: str
     counts = (pl.concat([stored_month.select("firm_id", n=pl.col("excess")), was.select("firm_id", n=-pl.col("excess")),
                          now.select("firm_id", n=pl.col("excess"))])
               .group_by("firm_id").agg(excess=pl.col("n").sum()))
-    return counts.with_columns(month=pl.lit(month)).select(list(_V2_SCHEMA)).cast(_V2_SCHEMA)
+    return conform(counts.with_columns(month=pl.lit(month)), _V2_SCHEMA)
 
 
 def _v2_calls(snapshot: Snapshot, firm_id: str, month: str) -> pl.DataFrame:
@@ -442,7 +442,7 @@ def _v2_excess_of(calls: pl.DataFrame, resolved: dict) -> pl.DataFrame:
     _register(con, "stg_contacts", calls)
     found = queries.run(con, "staging/v2_excess", {"v2_cap": resolved["v2_cap"]}).pl()
     con.close()
-    return found.select(list(_V2_SCHEMA)).cast(_V2_SCHEMA)
+    return conform(found, _V2_SCHEMA)
 
 
 def _without_firm(snapshot: Snapshot, firm_id: str) -> Snapshot:
@@ -462,7 +462,8 @@ def _register(con: duckdb.DuckDBPyConnection, name: str, frame: pl.DataFrame) ->
 def _insert_pooled_r4(con: duckdb.DuckDBPyConnection, partials: pl.DataFrame) -> None:
     """Add other firms' R4 partials, summed into the pseudo-firm OTHER_FIRMS, so that the SQL's ALL curve pools them too."""
     pooled = (partials.group_by("period", "grain", "dim", "t").agg(pl.col("d").sum(), pl.col("c").sum())
-              .with_columns(firm_id=pl.lit(OTHER_FIRMS)).select(list(R4_SCHEMA)).cast(R4_SCHEMA))
+              .with_columns(firm_id=pl.lit(OTHER_FIRMS)))
+    pooled = conform(pooled, R4_SCHEMA)
     con.register("r4_others_df", pooled.to_arrow())
     con.execute("INSERT INTO stg_r4_times SELECT * FROM r4_others_df")
     con.unregister("r4_others_df")

@@ -184,7 +184,7 @@ def _write_part(root: Path, staging: Path, folder: str, key: str, frames: dict, 
 
 def _read_parts(root: Path, index: dict, names: list[str], schema: dict) -> pl.DataFrame:
     frames = [pl.read_parquet(root / index[p]) for p in dict.fromkeys(names)]
-    return pl.concat(frames).select(list(schema)).cast(schema) if frames else pl.DataFrame(schema=schema)
+    return metrics.conform(pl.concat(frames), schema) if frames else pl.DataFrame(schema=schema)
 
 
 def _latest_below(data_dir: Path, pack: str, snapshot_id: int) -> dict | None:
