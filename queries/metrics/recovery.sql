@@ -11,10 +11,13 @@ pays as (
 submitted as (select distinct firm_id, month from stg_cases),
 steps as (select * from (values (1), (2), (3), (4), (5), (6), (7), (8), (9), (10), (11), (12)) as s (m)),
 -- R1: the point (vintage v, m) lands in the month v + m
--- the (vintage, m) pairs whose point lands in one of the period's months, as an equi-join key
+-- the (vintage, m) pairs whose point lands in one of the period's months, as an equi-join key with the period's last
+-- month (the history case sets are kept per last month: staging/history_cases.sql)
 r1_points as (
-    select tm.period, tm.month, tm.month_idx - s.m as vintage_idx, s.m
-    from target_months as tm cross join steps as s
+    select tm.period, tp.grain, tp.last_month, tp.first_month, tm.month, tm.month_idx - s.m as vintage_idx, s.m
+    from target_months as tm
+    join target_periods as tp on tp.period = tm.period
+    cross join steps as s
 ),
 -- per case facts, computed once from the payments rather than once per period: what each case had paid within m months
 -- of placement (R1) and its payments per calendar month (R2)
@@ -30,11 +33,13 @@ paid_months as (
     select firm_id, case_ref, date_trunc('month', paid_on) as month_start, sum(amount) as amount
     from pays group by firm_id, case_ref, date_trunc('month', paid_on)
 ),
+-- a period's case set is its last month's history rows of the firms that submitted in one of its months
 r1_cases as (
-    select h.period, h.grain, h.firm_id, h.case_ref, h.vintage, pt.m, h.amount_placed,
+    select pt.period, pt.grain, h.firm_id, h.case_ref, h.vintage, pt.m, h.amount_placed,
            h.product, h.dpd_bucket, h.region_code, coalesce(w.paid, 0) as paid
     from stg_history_cases as h
-    join r1_points as pt on pt.period = h.period and pt.vintage_idx = h.vintage_idx
+    join r1_points as pt
+        on pt.last_month = h.last_month and pt.vintage_idx = h.vintage_idx and h.firm_last_month >= pt.first_month
     join submitted as sub on sub.firm_id = h.firm_id and sub.month = pt.month
     left join paid_within as w
         on w.firm_id = h.firm_id and w.case_ref = h.case_ref and w.placed_on = h.placed_on and w.m = pt.m
@@ -69,12 +74,14 @@ period_pays as (
     group by tp.period, pm.firm_id, pm.case_ref
 ),
 r2_cases as (
-    select h.period, h.grain, h.firm_id, h.case_ref, h.product, h.dpd_bucket, h.region_code,
+    select tp.period, tp.grain, h.firm_id, h.case_ref, h.product, h.dpd_bucket, h.region_code,
            greatest(h.amount_placed - coalesce(pp.paid_before, 0), 0) as outstanding,
            coalesce(pp.paid_in, 0) as paid_in
     from stg_history_cases as h
-    left join period_pays as pp on pp.period = h.period and pp.firm_id = h.firm_id and pp.case_ref = h.case_ref
-    where h.placed_on < h.first_day and (h.closed_on is null or h.closed_on >= h.first_day)
+    join target_periods as tp
+        on tp.last_month = h.last_month and h.firm_last_month >= tp.first_month
+        and h.placed_on < tp.first_day and (h.closed_on is null or h.closed_on >= tp.first_day)
+    left join period_pays as pp on pp.period = tp.period and pp.firm_id = h.firm_id and pp.case_ref = h.case_ref
 ),
 r2 as (
     select firm_id, period, grain, 'R2' as metric_id,

@@ -36,11 +36,15 @@ def test_staging(data_dir):
         ("2026-09", "C1", "active", True), ("2026-09", "C2", "active", True),
         ("2026-10", "C1", "settled", True), ("2026-10", "C3", "active", True),
         ("2026-Q4", "C1", "settled", True), ("2026-Q4", "C3", "active", True)]
-    # history up to October includes C2 (last seen in September); censoring at the firm's latest month end
-    assert sorted(con.sql("select period, case_ref, month, censor_day from stg_history_cases where period in ('2026-09', '2026-Q4')").fetchall()) == [
+    # history up to October includes C2 (last seen in September); censoring at the firm's latest month end. One set
+    # per last month: 2026-Q4 and 2026 both end with December (the firm's latest month there is October); October's
+    # own set is the same three cases
+    assert sorted(con.sql("select last_month, case_ref, month, censor_day from stg_history_cases").fetchall()) == [
         ("2026-09", "C1", "2026-09", dt.date(2026, 9, 30)), ("2026-09", "C2", "2026-09", dt.date(2026, 9, 30)),
-        ("2026-Q4", "C1", "2026-10", dt.date(2026, 10, 31)), ("2026-Q4", "C2", "2026-09", dt.date(2026, 10, 31)),
-        ("2026-Q4", "C3", "2026-10", dt.date(2026, 10, 31))]
+        ("2026-10", "C1", "2026-10", dt.date(2026, 10, 31)), ("2026-10", "C2", "2026-09", dt.date(2026, 10, 31)),
+        ("2026-10", "C3", "2026-10", dt.date(2026, 10, 31)),
+        ("2026-12", "C1", "2026-10", dt.date(2026, 10, 31)), ("2026-12", "C2", "2026-09", dt.date(2026, 10, 31)),
+        ("2026-12", "C3", "2026-10", dt.date(2026, 10, 31))]
     # 02:00 UTC on 10-05 is 22:00 EDT on 10-04 in New York; the case's fields come along
     assert con.sql("select local_date, local_time, outbound_call, connected, debtor_ref is not null from stg_contacts").fetchall() == [
         (dt.date(2026, 10, 4), dt.time(22, 0), True, False, True)]
