@@ -15,6 +15,10 @@ select
     k.number_ref,
     coalesce(k.connected, false) as connected,
     coalesce(k.consented_time, false) as consented_time,
+    coalesce(k.debtor_unreachable, false) as debtor_unreachable,
+    coalesce(k.disclosed_debt, false) as disclosed_debt,
+    coalesce(k.recorded, false) as recorded,
+    k.collectors_present,
     k.direction = 'outbound' as outbound,
     k.direction = 'outbound' and k.channel = 'call' as outbound_call
 from contacts as k
