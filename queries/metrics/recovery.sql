@@ -44,12 +44,20 @@ r1_cases as (
     left join paid_within as w
         on w.firm_id = h.firm_id and w.case_ref = h.case_ref and w.placed_on = h.placed_on and w.m = pt.m
 ),
+-- the cases' sums per cell of every dim the rows below group by: r1_cases is read once and streamed, not kept for
+-- both groupings (2.9M rows on one M batch, 12 thousand cells)
+r1_cells as (
+    select firm_id, period, grain, m, vintage, product, dpd_bucket, region_code,
+           sum(paid) as paid, sum(amount_placed) as placed
+    from r1_cases
+    group by firm_id, period, grain, m, vintage, product, dpd_bucket, region_code
+),
 -- the vintage points over every m; the headline and the attribute dims are the m = 6 points only, so those grouping
 -- sets read only the m = 6 rows (grouping every m and dropping the rest cost ~10% of this file's CPU at M)
 r1 as (
     select firm_id, period, grain, 'R1' as metric_id, 'vintage=' || vintage || ';m=' || cast(m as varchar) as dim,
-           sum(paid) as numerator, sum(amount_placed) as denominator
-    from r1_cases
+           sum(paid) as numerator, sum(placed) as denominator
+    from r1_cells
     group by firm_id, period, grain, m, vintage
     union all
     select firm_id, period, grain, 'R1' as metric_id,
@@ -57,8 +65,8 @@ r1 as (
                 when grouping(dpd_bucket) = 0 then 'dpd=' || dpd_bucket
                 when grouping(region_code) = 0 then 'region=' || region_code
                 else '' end as dim,
-           sum(paid) as numerator, sum(amount_placed) as denominator
-    from r1_cases
+           sum(paid) as numerator, sum(placed) as denominator
+    from r1_cells
     where m = 6
     group by grouping sets ((firm_id, period, grain), (firm_id, period, grain, product),
                             (firm_id, period, grain, dpd_bucket), (firm_id, period, grain, region_code))
@@ -141,14 +149,24 @@ r5 as (
     where closed_on between first_day and last_day
     group by firm_id, period, grain, status
 ),
-r6 as (
-    select c.firm_id, c.period, c.grain, 'R6' as metric_id, '' as dim,
-           cast(count(*) filter (where c.status = 'legal_action' and (b.status is null or b.status <> 'legal_action')) as double) as numerator,
-           cast(count(*) filter (where c.active) as double) as denominator
+-- R6: cases in legal action at the period's end that were not in the month before. Only the legal-action rows are
+-- joined with their previous month's row, not every period case row (R6 on one M batch: 0.44 -> 0.15 CPU s; that
+-- data has no legal action, so the join is empty there and grows with the legal-action rows elsewhere)
+r6_entered as (
+    select c.firm_id, c.period, count(*) as entered
     from stg_period_cases as c
     join target_periods as tp on tp.period = c.period
-    left join stg_cases as b on b.firm_id = c.firm_id and b.case_ref = c.case_ref and b.month = tp.prev_month
-    group by c.firm_id, c.period, c.grain
+    left join stg_cases as b
+        on b.firm_id = c.firm_id and b.case_ref = c.case_ref and b.month = tp.prev_month and b.status = 'legal_action'
+    where c.status = 'legal_action' and b.case_ref is null
+    group by c.firm_id, c.period
+),
+r6 as (
+    select c.firm_id, c.period, c.grain, 'R6' as metric_id, '' as dim,
+           cast(coalesce(e.entered, 0) as double) as numerator, cast(c.active_cases as double) as denominator
+    from (select firm_id, period, grain, count(*) filter (where active) as active_cases
+          from stg_period_cases group by firm_id, period, grain) as c
+    left join r6_entered as e on e.firm_id = c.firm_id and e.period = c.period
 ),
 -- R7: connected debtor calls of the outbound calls, summed over the period's months (staging/conduct_months.sql)
 r7 as (
