@@ -1,4 +1,5 @@
--- purpose: every contact with its local date and time of day, without its case's fields (U1, U2, A1, R7, V3 read none)
+-- purpose: every contact with its local date, without its case's fields (U1, U2, A1 and the month counts read none;
+--   V5 and V8 join only the few case rows they need)
 -- grain: one row per (firm_id, month, contact_ref)
 -- params: none (reads contacts only). The same rows as stg_contacts: ingest rejects a contact whose case_ref is missing
 --   or not in the same submission's cases (V07), so the join there only adds columns; skipping it saves a join of every

@@ -67,7 +67,7 @@ STAGING = ("cases", "period_cases", "history_cases", "contacts", "contact_events
 BATCH_STAGING = tuple(s for s in STAGING if s != "v2_excess")
 # a new firm-month: the month counts are its new month's (MONTH_STAGING, on that month's files) and the stored others'
 UPDATE_STAGING = tuple(s for s in BATCH_STAGING if s != "conduct_months")
-MONTH_STAGING = ("contacts", "contact_events", "conduct_months")
+MONTH_STAGING = ("contact_events", "conduct_months")
 # stored rows (all tables, every month) per batch of firms: ~1 GB of DuckDB memory at the S benchmark's densities
 BATCH_ROWS = int(os.environ.get("INDUSTRY_METRICS_BATCH_ROWS", "4000000"))
 # what event listings need (access.breach_events): the case and contact tables, not the metric-only partials
