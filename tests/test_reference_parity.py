@@ -103,10 +103,11 @@ def test_engine_matches_reference(industry, tmp_path_factory):
     assert not diff, f"data in {data_dir}: {len(diff)} rows differ\n" + "\n".join(diff[:25])
 
 
-@pytest.mark.parametrize("metric", ["R2", "R4"])
+@pytest.mark.parametrize("metric", ["R1", "R2", "R4"])
 def test_firm_that_skipped_a_month(metric, tmp_path_factory):
     """Decision (a), minimal case: FA submits 2026-02 and 2026-03, FB only 2026-02; FB has no 2026-03 rows, and ALL's
-    2026-03 R4 pools FA's case alone."""
+    2026-03 R4 pools FA's case alone. 2026-Q1 ends with March too, so it reads March's history case set
+    (staging/history_cases.sql), yet FB submitted in one of its months and has its rows there (as the reference says)."""
     cases = lambda firm: [dict(case_ref="C1", debtor_ref="a" * 64, creditor_ref="CR1", product="cash_loan",
                                region_code="320481", timezone="", placed_on="2026-01-10", dpd_at_placement="30",
                                amount_placed="1000.00", fee_model="fixed", vulnerable="false", hold_from="", hold_to="",
@@ -118,6 +119,8 @@ def test_firm_that_skipped_a_month(metric, tmp_path_factory):
     assert not diff, "\n".join(diff)
     engine = tables["cn"][0]
     assert engine.filter((pl.col("firm_id") == "FB") & (pl.col("period") == "2026-03")).height == 0
+    assert engine.filter((pl.col("firm_id") == "FB") & (pl.col("period") == "2026-Q1") & (pl.col("metric_id") == metric)
+                         & (pl.col("dim") == "")).height == 1
     assert engine.filter((pl.col("firm_id") == "ALL") & (pl.col("period") == "2026-03") & (pl.col("metric_id") == "R4")
                          & (pl.col("dim") == "")).select("denominator").item() == 1  # FA's C1 only
 

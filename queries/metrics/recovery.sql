@@ -33,7 +33,8 @@ paid_months as (
     select firm_id, case_ref, date_trunc('month', paid_on) as month_start, sum(amount) as amount
     from pays group by firm_id, case_ref, date_trunc('month', paid_on)
 ),
--- a period's case set is its last month's history rows of the firms that submitted in one of its months
+-- a period's case set is its last month's history rows of the firms that submitted in one of its months (for R1
+-- the submission of the point's month, joined below, implies it; R2 and R4 rest on the filter alone)
 r1_cases as (
     select pt.period, pt.grain, h.firm_id, h.case_ref, h.vintage, pt.m, h.amount_placed,
            h.product, h.dpd_bucket, h.region_code, coalesce(w.paid, 0) as paid
