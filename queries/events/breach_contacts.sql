@@ -3,7 +3,8 @@
 -- params: $firm_id, $first_day, $last_day (dates, inclusive), $metric_id (V1, V2, V3, V4, V5, V6 or V7), and the
 --   conduct family's own parameters under the same names ($v1_quiet_start, $v1_quiet_end, $v1_weekend_quiet_start,
 --   $v1_weekend_quiet_end, $v1_holidays, $v1_channels, $v2_cap, $v3_cap, $v7_min_collectors), so each rule here is
---   the rule queries/metrics/conduct.sql counts: the rows listed are the metric's numerator (a test checks it).
+--   the rule the metric counts (queries/staging/conduct_months.sql; V2 staging/v2_excess.sql): the rows listed are
+--   the metric's numerator (a test checks it).
 --   Reads stg_contacts (metrics.prepare).
 with scoped as (
     select *,

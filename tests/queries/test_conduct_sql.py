@@ -1,4 +1,4 @@
-"""queries/metrics/conduct.sql: given rows -> expected rows, every number worked out by hand below."""
+"""queries/metrics/conduct.sql over staging/conduct_months.sql: given rows -> expected rows, every number worked out by hand below."""
 
 from __future__ import annotations
 

@@ -8,10 +8,12 @@ the query's name and the construct (TranslationError): a metric never differs si
 Parameters stay bound: `$name` becomes Spark's named parameter marker `:name`, and run.py passes
 the values as `args` (lists become arrays, dates DATE literals, a lag offset a literal).
 
-Checked and left to sqlglot (same results, tests/test_spark_parity.py): list_contains over a bound
-list (array_contains), date_trunc('month', d) (Spark returns a timestamp; only compared with dates),
-d + m * interval '1 month' (month ends clamp in both), FILTER (WHERE ...), grouping() in the select
-list, VALUES ... AS s(m), NULLS LAST written out where DuckDB's default differs from Spark's.
+Checked and left to sqlglot (same results, tests/test_spark_parity.py): a bound list read as
+`x in (select unnest($list))` (explode), hash() (Spark's is 32-bit; the queries use it only to find
+candidate groups that are then counted by their real key), date_trunc('month', d) (Spark returns a
+timestamp; only compared with dates), d + m * interval '1 month' (month ends clamp in both),
+FILTER (WHERE ...), grouping() in the select list, VALUES ... AS s(m), NULLS LAST written out where
+DuckDB's default differs from Spark's.
 Rewritten here: the four functions in REWRITES. Refused: see _refuse and the extract/strftime lists.
 """
 
@@ -66,7 +68,8 @@ def _iso_week_key(node: exp.Expression, name: str) -> exp.Expression:
 
 
 def _iso_day_of_week(node: exp.Expression, name: str) -> exp.Expression:
-    """extract(isodow from d) (conduct.sql V1's weekend windows): Spark calls the field DAYOFWEEK_ISO (1 = Monday)."""
+    """extract(isodow from d) (conduct_months.sql V1's weekend windows): Spark calls the field DAYOFWEEK_ISO
+    (1 = Monday)."""
     if isinstance(node, exp.Extract) and isinstance(node.this, exp.Var):
         field = node.this.name.upper()
         if field == "ISODOW":
@@ -77,7 +80,7 @@ def _iso_day_of_week(node: exp.Expression, name: str) -> exp.Expression:
 
 
 def _time_of_day(node: exp.Expression, name: str) -> exp.Expression:
-    """cast(ts as time) and cast($v1_quiet_start as time) (contacts.sql local_time, conduct.sql quiet windows):
+    """cast(ts as time) and cast($v1_quiet_start as time) (local_time in contacts.sql, conduct_months.sql):
     sqlglot writes TIMESTAMP, which would compare a time of day with a date-time. Spark has TIME behind
     spark.sql.timeType.enabled (session.py turns it on): keep TIME."""
     if isinstance(node, exp.Cast) and node.to.this == exp.DataType.Type.TIME:
