@@ -28,7 +28,7 @@ from pathlib import Path
 import duckdb
 
 from industry_metrics import contract, periods
-from industry_metrics.store import Store
+from industry_metrics.store import PARQUET_OPTIONS, Store
 
 OUT = Path(__file__).parent / "out"
 SIZES = {"S": (100, 1_000_000, 20_000_000), "M": (100, 5_000_000, 100_000_000)}
@@ -116,7 +116,7 @@ def generate(data_dir: Path, firms: int, cases: int, contacts: int, months: list
         with tempfile.TemporaryDirectory(dir=data_dir) as tmp:
             for table, source in (("cases", "m_cases_out"), ("contacts", "m_contacts"), ("payments", "m_payments")):
                 con.execute(f"""COPY (SELECT {_select(table)} FROM {source} ORDER BY firm_id)
-                                TO '{tmp}/{table}' (FORMAT parquet, PARTITION_BY (firm_id), WRITE_PARTITION_COLUMNS true)""")
+                                TO '{tmp}/{table}' ({PARQUET_OPTIONS}, PARTITION_BY (firm_id), WRITE_PARTITION_COLUMNS true)""")
             firm_ids = [r[0] for r in con.sql("SELECT DISTINCT firm_id FROM m_cases ORDER BY 1").fetchall()]
             counts = {t: dict(con.sql(f"SELECT firm_id, count(*) FROM {s} GROUP BY 1").fetchall())
                       for t, s in (("cases", "m_cases_out"), ("contacts", "m_contacts"), ("payments", "m_payments"))}
@@ -128,7 +128,7 @@ def generate(data_dir: Path, firms: int, cases: int, contacts: int, months: list
                             shutil.move(str(next(src.glob("*.parquet"))), tx.dir / f"{name}.parquet")
                         else:  # an empty table of the stored schema
                             empty = ", ".join(f'CAST(NULL AS {t}) AS "{c}"' for c, t in contract.stored_schema(name))
-                            con.execute(f"COPY (SELECT {empty} WHERE false) TO '{tx.dir / (name + '.parquet')}' (FORMAT parquet)")
+                            con.execute(f"COPY (SELECT {empty} WHERE false) TO '{tx.dir / (name + '.parquet')}' ({PARQUET_OPTIONS})")
                     (tx.dir / "report.json").write_text("{}", encoding="utf-8")
                     tx.publish({t: counts.get(t, {}).get(firm, 0) for t in contract.TABLE_NAMES}, {"submitted_by": "bench"})
         print(f"generated {month}", file=sys.stderr)
@@ -163,7 +163,7 @@ def measure(data_dir: Path, firms: int, cases: int, contacts: int, pack: str = "
     generate(data_dir, firms, cases, contacts, months=["2026-11"], only_firm="F000")
     out["incremental"] = _measure(f"""
 from industry_metrics import pipeline, refresh
-from industry_metrics.store import Store
+from industry_metrics.store import PARQUET_OPTIONS, Store
 record = Store({d!r}).snapshot().current('F000', '2026-11')
 params, wanted = pipeline.pack_params({d!r}, {pack!r}), pipeline.pack_metrics({d!r}, {pack!r})
 start()
@@ -175,7 +175,7 @@ result = {{'periods': cat['recomputed']}}""")
 def _scan_and_full(d: str, pack: str) -> dict:
     scan = _measure(f"""
 from industry_metrics import reader
-from industry_metrics.store import Store
+from industry_metrics.store import PARQUET_OPTIONS, Store
 start()
 con = reader.connect(Store({d!r}).snapshot())
 rows = [con.sql(q).fetchall()[0] for q in (

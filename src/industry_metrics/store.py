@@ -35,6 +35,10 @@ from . import contract, locks
 
 CATALOG_NAME = re.compile(r"^(\d{8})\.json$")
 FULL_NAME = re.compile(r"^(\d{8})\.full\.json$")
+# how every stored table file is written: by ingest, and by the benchmarks' generators, which must measure the files
+# a store really holds (zstd level 1: a fifth less CPU to write than the default level, files ~13% larger;
+# bench/README.md, "Ingest")
+PARQUET_OPTIONS = "FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1"
 FULL_EVERY = 100  # a full catalog every N snapshots bounds how many commit files a reader replays
 
 
