@@ -163,7 +163,7 @@ def measure(data_dir: Path, firms: int, cases: int, contacts: int, pack: str = "
     generate(data_dir, firms, cases, contacts, months=["2026-11"], only_firm="F000")
     out["incremental"] = _measure(f"""
 from industry_metrics import pipeline, refresh
-from industry_metrics.store import PARQUET_OPTIONS, Store
+from industry_metrics.store import Store
 record = Store({d!r}).snapshot().current('F000', '2026-11')
 params, wanted = pipeline.pack_params({d!r}, {pack!r}), pipeline.pack_metrics({d!r}, {pack!r})
 start()
@@ -175,7 +175,7 @@ result = {{'periods': cat['recomputed']}}""")
 def _scan_and_full(d: str, pack: str) -> dict:
     scan = _measure(f"""
 from industry_metrics import reader
-from industry_metrics.store import PARQUET_OPTIONS, Store
+from industry_metrics.store import Store
 start()
 con = reader.connect(Store({d!r}).snapshot())
 rows = [con.sql(q).fetchall()[0] for q in (
