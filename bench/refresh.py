@@ -5,8 +5,9 @@
     python bench/refresh.py --size M --skip-generate --incremental-only   # only F000's month, after a run's full refresh
     python bench/refresh.py --size M --skip-generate --pack us-regf   # a pack that also judges U1 and U2
 
-The generator writes the stored layout directly (one Parquet file per firm-month, published
-through store.Transaction so the catalog is the real one) with DuckDB SQL: no per-row Python.
+The generator writes the stored layout directly (one Parquet file per firm-month, in ingest's
+format, store.PARQUET_OPTIONS, published through store.Transaction so the catalog is the real
+one) with DuckDB SQL: no per-row Python.
 The 12 months are 2025-11..2026-10; cases live 1-13 months, debtors are shared across firms
 (so V2's cross-firm ordering has work to do). Each measurement runs in its own subprocess so
 its peak memory (ru_maxrss, DuckDB's native memory included) is its own.
