@@ -1,0 +1,98 @@
+"""What two metrics alone cost at industry scale: V2 and V3, each as one query over the whole store, and V2 as the
+refresh counts it. A lower bound for any full refresh of the catalogue on this machine, whatever its design.
+
+    python bench/lower_bound.py --data-dir bench/out/refresh-M     # after bench/refresh.py --size M has generated M
+
+V2 (spec/metrics.md) orders every connected debtor call per (debtor, creditor, local day) across all firms; V3 counts the
+unanswered calls per (firm, number, local day). Both group tens of millions of calls by 64-character HMAC tokens
+(debtor_ref from the case rows, number_ref from the contacts), which no refresh can avoid reading. The "plain" queries
+are the definitions written as directly as SQL allows, run with 2 threads and no memory cap (no batching, no
+spilling); "as the refresh counts it" is metrics._v2_excess_of_month over every month, the hashed-prefilter form the
+product runs under its 2 GB cap (the script checks that both count the same excess calls). Each measurement runs in its own subprocess, so its peak memory is its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+PLAIN = {
+    "raw scan of V2's columns": """
+        select * from
+            (select max(contact_ref), max(case_ref), max(contact_at), max(contact_at_utc), count(*) from contacts
+             where direction = 'outbound' and channel = 'call' and connected and party = 'debtor'),
+            (select max(case_ref), max(debtor_ref), max(creditor_ref), count(*) from cases)""",
+    "raw scan of V3's columns": """
+        select max(number_ref), max(contact_at), count(*) from contacts
+        where direction = 'outbound' and channel = 'call' and not coalesce(connected, false)""",
+    "V3, plain": """
+        select firm_id, period, sum(greatest(calls - 6, 0)) from (
+            select firm_id, period, number_ref, cast(contact_at as date) as day, count(*) as calls from contacts
+            where direction = 'outbound' and channel = 'call' and not coalesce(connected, false)
+            group by all)
+        group by all""",
+    "V2, plain": """
+        with calls as (
+            select k.firm_id, k.period, k.contact_ref, k.contact_at_utc, c.debtor_ref, c.creditor_ref,
+                   cast(k.contact_at as date) as day
+            from contacts as k
+            join cases as c on c.firm_id = k.firm_id and c.period = k.period and c.case_ref = k.case_ref
+            where k.direction = 'outbound' and k.channel = 'call' and k.connected and k.party = 'debtor')
+        select firm_id, period, count(*) from (
+            select firm_id, period, row_number() over (partition by debtor_ref, creditor_ref, day
+                                                       order by contact_at_utc, firm_id, contact_ref) as n
+            from calls)
+        where n > 3 group by all""",
+}
+REFRESH_V2 = "V2 as the refresh counts it, month by month"
+
+ONE = """
+import json, resource, sys, time
+from industry_metrics import metrics, reader
+from industry_metrics.store import Store
+def cpu():
+    u = resource.getrusage(resource.RUSAGE_SELF)
+    return u.ru_utime + u.ru_stime
+data_dir, name, sql = sys.argv[1], sys.argv[2], sys.argv[3]
+snapshot = Store(data_dir).snapshot()
+t, c = time.perf_counter(), cpu()
+if sql:
+    con = reader.connect(snapshot)
+    for setting in ("threads = 2", "memory_limit = '20GB'", "preserve_insertion_order = false"):
+        con.execute("SET " + setting)
+    found = con.sql(sql).fetchall()
+    rows, total = len(found), sum(r[-1] for r in found)
+else:
+    resolved = metrics.bound(metrics.resolve_params(None))
+    found = [metrics._v2_excess_of_month(snapshot, m, resolved) for m in sorted(snapshot.periods())]
+    rows, total = sum(f.height for f in found), sum(f["excess"].sum() for f in found)
+print(json.dumps({"name": name, "wall_s": time.perf_counter() - t, "cpu_s": cpu() - c, "rows": rows, "total": int(total),
+                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def measure(data_dir: Path, name: str, sql: str) -> dict:
+    out = subprocess.run([sys.executable, "-c", ONE, str(data_dir), name, sql], capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data-dir", type=Path, required=True)
+    args = parser.parse_args()
+    # result: the rows read (a scan) or the excess calls counted
+    print(f"{'query':46s} {'wall s':>7s} {'CPU s':>7s} {'peak MB':>8s} {'rows':>6s}  result")
+    found = {}
+    for name, sql in [*PLAIN.items(), (REFRESH_V2, "")]:
+        r = found[name] = measure(args.data_dir, name, sql)
+        print(f"{name:46s} {r['wall_s']:7.1f} {r['cpu_s']:7.1f} {r['peak_mb']:8.0f} {r['rows']:6d}  {r['total']}", flush=True)
+    # the plain V2 is the definition as written: the refresh's form must count the same excess calls
+    if (found["V2, plain"]["rows"], found["V2, plain"]["total"]) != (found[REFRESH_V2]["rows"], found[REFRESH_V2]["total"]):
+        sys.exit("V2 differs between the plain query and the refresh's form")
+
+
+if __name__ == "__main__":
+    main()
