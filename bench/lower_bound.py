@@ -8,7 +8,8 @@ unanswered calls per (firm, number, local day). Both group tens of millions of c
 (debtor_ref from the case rows, number_ref from the contacts), which no refresh can avoid reading. The "plain" queries
 are the definitions written as directly as SQL allows, run with 2 threads and no memory cap (no batching, no
 spilling); "as the refresh counts it" is metrics._v2_excess_of_month over every month, the hashed-prefilter form the
-product runs under its 2 GB cap (the script checks that both count the same excess calls). Each measurement runs in its own subprocess, so its peak memory is its own.
+product runs under its 2 GB cap (the script checks that both count the same excess calls). The caps are the cn pack's
+defaults (metrics.DEFAULT_PARAMS). Each measurement runs in its own subprocess, so its peak memory is its own.
 """
 
 from __future__ import annotations
@@ -19,6 +20,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from industry_metrics.metrics import DEFAULT_PARAMS
+
+V2_CAP, V3_CAP = DEFAULT_PARAMS["V2"]["cap"], DEFAULT_PARAMS["V3"]["cap"]
 PLAIN = {
     "raw scan of V2's columns": """
         select * from
@@ -28,13 +32,13 @@ PLAIN = {
     "raw scan of V3's columns": """
         select max(number_ref), max(contact_at), count(*) from contacts
         where direction = 'outbound' and channel = 'call' and not coalesce(connected, false)""",
-    "V3, plain": """
-        select firm_id, period, sum(greatest(calls - 6, 0)) from (
+    "V3, plain": f"""
+        select firm_id, period, sum(greatest(calls - {V3_CAP}, 0)) from (
             select firm_id, period, number_ref, cast(contact_at as date) as day, count(*) as calls from contacts
             where direction = 'outbound' and channel = 'call' and not coalesce(connected, false)
             group by all)
         group by all""",
-    "V2, plain": """
+    "V2, plain": f"""
         with calls as (
             select k.firm_id, k.period, k.contact_ref, k.contact_at_utc, c.debtor_ref, c.creditor_ref,
                    cast(k.contact_at as date) as day
@@ -45,7 +49,7 @@ PLAIN = {
             select firm_id, period, row_number() over (partition by debtor_ref, creditor_ref, day
                                                        order by contact_at_utc, firm_id, contact_ref) as n
             from calls)
-        where n > 3 group by all""",
+        where n > {V2_CAP} group by all""",
 }
 REFRESH_V2 = "V2 as the refresh counts it, month by month"
 
