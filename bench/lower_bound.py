@@ -15,10 +15,10 @@ defaults (metrics.DEFAULT_PARAMS). Each measurement runs in its own subprocess, 
 from __future__ import annotations
 
 import argparse
-import json
-import subprocess
 import sys
 from pathlib import Path
+
+from refresh import _measure  # bench/refresh.py: the subprocess, CPU and peak-memory harness
 
 from industry_metrics.metrics import DEFAULT_PARAMS
 
@@ -53,46 +53,40 @@ PLAIN = {
 }
 REFRESH_V2 = "V2 as the refresh counts it, month by month"
 
-ONE = """
-import json, resource, sys, time
-from industry_metrics import metrics, reader
-from industry_metrics.store import Store
-def cpu():
-    u = resource.getrusage(resource.RUSAGE_SELF)
-    return u.ru_utime + u.ru_stime
-data_dir, name, sql = sys.argv[1], sys.argv[2], sys.argv[3]
-snapshot = Store(data_dir).snapshot()
-t, c = time.perf_counter(), cpu()
-if sql:
-    con = reader.connect(snapshot)
-    for setting in ("threads = 2", "memory_limit = '20GB'", "preserve_insertion_order = false"):
-        con.execute("SET " + setting)
-    found = con.sql(sql).fetchall()
-    rows, total = len(found), sum(r[-1] for r in found)
-else:
-    resolved = metrics.bound(metrics.resolve_params(None))
-    found = [metrics._v2_excess_of_month(snapshot, m, resolved) for m in sorted(snapshot.periods())]
-    rows, total = sum(f.height for f in found), sum(f["excess"].sum() for f in found)
-print(json.dumps({"name": name, "wall_s": time.perf_counter() - t, "cpu_s": cpu() - c, "rows": rows, "total": int(total),
-                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
-"""
-
-
 def measure(data_dir: Path, name: str, sql: str) -> dict:
-    out = subprocess.run([sys.executable, "-c", ONE, str(data_dir), name, sql], capture_output=True, text=True, check=True)
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    """One query (or, with no sql, V2 as the refresh counts it) in its own interpreter, timed by refresh.py's harness;
+    result: the rows returned and the sum of their last column (a scan's rows read, or the excess calls counted)."""
+    if sql:
+        code = f"""
+from industry_metrics import reader
+from industry_metrics.store import Store
+con = reader.connect(Store({str(data_dir)!r}).snapshot())
+for setting in ("threads = 2", "memory_limit = '20GB'", "preserve_insertion_order = false"):
+    con.execute("SET " + setting)
+start()
+found = con.sql({sql!r}).fetchall()
+result = {{'rows': len(found), 'total': int(sum(r[-1] for r in found))}}"""
+    else:
+        code = f"""
+from industry_metrics import metrics
+from industry_metrics.store import Store
+snapshot = Store({str(data_dir)!r}).snapshot()
+resolved = metrics.bound(metrics.resolve_params(None))
+start()
+found = [metrics._v2_excess_of_month(snapshot, m, resolved) for m in sorted(snapshot.periods())]
+result = {{'rows': sum(f.height for f in found), 'total': int(sum(f['excess'].sum() for f in found))}}"""
+    return {"name": name, **_measure(code)}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data-dir", type=Path, required=True)
     args = parser.parse_args()
-    # result: the rows read (a scan) or the excess calls counted
     print(f"{'query':46s} {'wall s':>7s} {'CPU s':>7s} {'peak MB':>8s} {'rows':>6s}  result")
     found = {}
     for name, sql in [*PLAIN.items(), (REFRESH_V2, "")]:
         r = found[name] = measure(args.data_dir, name, sql)
-        print(f"{name:46s} {r['wall_s']:7.1f} {r['cpu_s']:7.1f} {r['peak_mb']:8.0f} {r['rows']:6d}  {r['total']}", flush=True)
+        print(f"{name:46s} {r['seconds']:7.1f} {r['cpu_seconds']:7.1f} {r['peak_mb']:8.0f} {r['rows']:6d}  {r['total']}", flush=True)
     # the plain V2 is the definition as written: the refresh's form must count the same excess calls
     if (found["V2, plain"]["rows"], found["V2, plain"]["total"]) != (found[REFRESH_V2]["rows"], found[REFRESH_V2]["total"]):
         sys.exit("V2 differs between the plain query and the refresh's form")
